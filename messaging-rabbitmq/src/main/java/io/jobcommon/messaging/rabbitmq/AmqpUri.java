@@ -51,15 +51,8 @@ final class AmqpUri {
     boolean tls = parsed.getScheme().toLowerCase(Locale.ROOT).equals("amqps");
     try {
       // Applied as amqp: the client's own amqps handling would trust every certificate.
-      factory.setUri(
-          new URI(
-              "amqp",
-              parsed.getRawUserInfo() == null ? null : parsed.getRawUserInfo(),
-              parsed.getHost(),
-              parsed.getPort(),
-              parsed.getPath(),
-              parsed.getQuery(),
-              null));
+      String text = parsed.toString();
+      factory.setUri("amqp" + text.substring(parsed.getScheme().length()));
     } catch (URISyntaxException | GeneralSecurityException | IllegalArgumentException e) {
       throw invalid(uri, setting, e.getClass().getSimpleName());
     }
