@@ -18,11 +18,12 @@ final class AmqpUri {
 
   /**
    * {@code uri} with the password replaced by {@code ***}, also for malformed URIs: the text
-   * between the first ':' of the user info and the last '@' before the path.
+   * between the first ':' of the user info and the last '@' before the path. Without {@code //} the
+   * user info can't be told from a scheme, so everything from the first ':' is masked.
    */
   static String mask(String uri) {
     int authority = uri.indexOf("//");
-    int start = authority >= 0 ? authority + 2 : uri.indexOf(':') + 1;
+    int start = authority >= 0 ? authority + 2 : 0;
     int pathStart = uri.indexOf('/', start);
     int end = pathStart < 0 ? uri.length() : pathStart;
     int at = uri.lastIndexOf('@', end - 1);
