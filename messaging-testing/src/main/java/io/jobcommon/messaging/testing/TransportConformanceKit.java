@@ -230,7 +230,7 @@ public abstract class TransportConformanceKit {
             });
     subscribe(queue, options(1, 0), recorder);
     Delivery d = recorder.next(WAIT).delivery;
-    assertThat(d.isSettled()).isTrue();
+    await().atMost(Duration.ofSeconds(5)).until(d::isSettled);
     await()
         .during(Duration.ofSeconds(2))
         .atMost(Duration.ofSeconds(4))
