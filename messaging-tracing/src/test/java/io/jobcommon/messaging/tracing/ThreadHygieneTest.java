@@ -53,7 +53,7 @@ class ThreadHygieneTest {
             if (MDC.get("trace_id") == null || !Span.current().getSpanContext().isValid()) {
               violations.add("handler ran without its span or MDC on " + thread());
             }
-            if (n % 97 == 0 && d.attempt() == 1 && thrown.incrementAndGet() < 50) {
+            if (n % 97 == 0 && d.attempt() == 1 && thrown.incrementAndGet() <= 10) {
               throw new IllegalStateException("handler bug " + n);
             }
             d.ack();
