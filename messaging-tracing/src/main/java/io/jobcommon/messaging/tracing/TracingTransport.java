@@ -12,10 +12,14 @@ import java.util.concurrent.CompletableFuture;
 final class TracingTransport implements Transport {
   private final Transport delegate;
   private final TelemetryConfig config;
+  private final ProducerTracing producer;
+  private final ContextExtractor extractor;
 
   TracingTransport(Transport delegate, TelemetryConfig config) {
     this.delegate = delegate;
     this.config = config;
+    this.producer = new ProducerTracing(delegate, config);
+    this.extractor = new ContextExtractor(config);
   }
 
   @Override
@@ -25,17 +29,20 @@ final class TracingTransport implements Transport {
 
   @Override
   public CompletableFuture<String> send(OutgoingMessage message) {
-    return delegate.send(message);
+    return producer.send(message);
   }
 
   @Override
   public CompletableFuture<List<String>> sendBatch(List<OutgoingMessage> messages) {
-    return delegate.sendBatch(messages);
+    return producer.sendBatch(messages);
   }
 
   @Override
   public Subscription subscribe(String queue, ConsumerOptions options, DeliveryHandler handler) {
-    return delegate.subscribe(queue, options, handler);
+    return delegate.subscribe(
+        queue,
+        options,
+        new TracingDeliveryHandler(handler, config, extractor, delegate.system(), queue));
   }
 
   @Override
@@ -51,9 +58,5 @@ final class TracingTransport implements Transport {
   @Override
   public String toString() {
     return "Traced" + delegate;
-  }
-
-  TelemetryConfig config() {
-    return config;
   }
 }
