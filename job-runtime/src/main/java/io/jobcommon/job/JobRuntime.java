@@ -11,6 +11,7 @@ import io.jobcommon.messaging.spi.TransportSettings;
 import io.jobcommon.messaging.tracing.MessagingTelemetry;
 import io.opentelemetry.api.OpenTelemetry;
 import io.opentelemetry.api.trace.Tracer;
+import java.io.PrintStream;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -136,12 +137,16 @@ public final class JobRuntime implements AutoCloseable {
    * line to stderr when the configuration is wrong. Meant for {@code System.exit(launch(...))}.
    */
   public static int launch(ToIntFunction<JobRuntime> main) {
+    return launch(builder(), System.err, main);
+  }
+
+  static int launch(Builder builder, PrintStream err, ToIntFunction<JobRuntime> main) {
     Objects.requireNonNull(main, "main");
     JobRuntime runtime;
     try {
-      runtime = fromEnvironment();
+      runtime = builder.build();
     } catch (ConfigurationException e) {
-      System.err.println("configuration error: " + e.getMessage());
+      err.println("configuration error: " + e.getMessage());
       return EXIT_CONFIGURATION_ERROR;
     }
     try (runtime) {
@@ -241,6 +246,11 @@ public final class JobRuntime implements AutoCloseable {
   /** The health endpoint's port, when there is one. */
   java.util.OptionalInt healthPort() {
     return health == null ? java.util.OptionalInt.empty() : java.util.OptionalInt.of(health.port());
+  }
+
+  /** The shutdown line's span counts so far. */
+  String telemetrySummary() {
+    return telemetry.summary();
   }
 
   HealthServer.Status status() {

@@ -178,20 +178,62 @@ final class Telemetry {
       }
     }
     String message = text.toString().replaceAll("\\s+", " ").trim();
-    Matcher m = PROPERTY.matcher(message);
-    String variable =
-        m.find()
-            ? m.group().toUpperCase(Locale.ROOT).replace('.', '_').replace('-', '_')
-            : "OTEL_*";
+    String variable = variableOf(message, environment);
     return new ConfigurationException(
         variable,
         Secrets.mask(
-            variable
-                + " is not valid: "
-                + message
-                + " (expected a value the OpenTelemetry SDK accepts; see its environment"
-                + " variable reference)",
+            variable + " is not valid: " + message + " (expected " + expected(variable) + ")",
             environment));
+  }
+
+  /** The property the SDK names, else the OTEL_* variable whose value it quotes. */
+  private static String variableOf(String message, Map<String, String> environment) {
+    Matcher m = PROPERTY.matcher(message);
+    if (m.find()) {
+      return m.group().toUpperCase(Locale.ROOT).replace('.', '_').replace('-', '_');
+    }
+    String best = null;
+    for (Map.Entry<String, String> e : environment.entrySet()) {
+      String value = e.getValue() == null ? "" : e.getValue().trim();
+      if (e.getKey().startsWith("OTEL_") && !value.isEmpty() && message.contains(value)) {
+        if (best == null || value.length() > environment.get(best).trim().length()) {
+          best = e.getKey();
+        }
+      }
+    }
+    return best == null ? "OTEL_*" : best;
+  }
+
+  /** The expected form of the common variables, for the error line. */
+  static String expected(String variable) {
+    if (variable.equals("OTEL_TRACES_SAMPLER")) {
+      return "always_on, always_off, traceidratio, parentbased_always_on, parentbased_always_off"
+          + " or parentbased_traceidratio";
+    }
+    if (variable.equals("OTEL_TRACES_SAMPLER_ARG")) {
+      return "a number from 0 to 1, such as 0.25";
+    }
+    if (variable.endsWith("_PROTOCOL")) {
+      return "http/protobuf or grpc";
+    }
+    if (variable.contains("_ENDPOINT")) {
+      return "a URL such as http://otel-collector:4318";
+    }
+    if (variable.endsWith("_HEADERS") || variable.equals("OTEL_RESOURCE_ATTRIBUTES")) {
+      return "comma-separated key=value pairs, such as a=b,c=d";
+    }
+    if (variable.endsWith("_EXPORTER")) {
+      return "otlp, console, logging-otlp or none";
+    }
+    if (variable.equals("OTEL_PROPAGATORS")) {
+      return "a comma-separated list such as tracecontext,baggage (others need their artifact)";
+    }
+    if (variable.endsWith("_DELAY")
+        || variable.endsWith("_TIMEOUT")
+        || variable.endsWith("_INTERVAL")) {
+      return "milliseconds, or a number with a unit such as 5s";
+    }
+    return "a value the OpenTelemetry SDK accepts; see its environment variable reference";
   }
 
   OpenTelemetry openTelemetry() {
