@@ -54,10 +54,21 @@ final class Brokers {
   /**
    * A new transport for {@code broker}.
    *
-   * @throws ConfigurationException when the name is unknown or its module is not on the class path,
-   *     or when the provider finds its own settings wrong
+   * @throws ConfigurationException when the name is unknown, its module is not on the class path,
+   *     or the provider finds its own settings wrong
    */
   static Transport create(String broker, TransportSettings settings, ClassLoader loader) {
+    TransportProvider provider = provider(broker, loader);
+    log.info("messaging broker: {} ({})", broker, provider.getClass().getName());
+    return provider.create(settings);
+  }
+
+  /**
+   * The provider of {@code broker}.
+   *
+   * @throws ConfigurationException when the name is unknown or its module is not on the class path
+   */
+  static TransportProvider provider(String broker, ClassLoader loader) {
     Map<String, TransportProvider> providers = providers(loader);
     TransportProvider provider = providers.get(broker);
     if (provider == null) {
@@ -89,7 +100,6 @@ final class Brokers {
               + found
               + ")");
     }
-    log.info("messaging broker: {} ({})", broker, provider.getClass().getName());
-    return provider.create(settings);
+    return provider;
   }
 }

@@ -387,6 +387,7 @@ public final class JobRuntime implements AutoCloseable {
                                 + " is not set (expected "
                                 + Brokers.EXPECTED
                                 + ")"));
+        Brokers.provider(broker, b.classLoader); // fail before the SDK starts exporting
       }
       Telemetry telemetry =
           b.openTelemetry != null

@@ -156,10 +156,7 @@ class ConfigurationTest {
               () ->
                   JobRuntime.builder()
                       .setEnvironment(
-                          Map.of(
-                              "MESSAGING_BROKER", "in-memory",
-                              "JOB_HEALTH_PORT", port,
-                              "OTEL_TRACES_EXPORTER", "none"))
+                          quiet(Map.of("MESSAGING_BROKER", "in-memory", "JOB_HEALTH_PORT", port)))
                       .build())
           .isInstanceOf(ConfigurationException.class)
           .hasMessageStartingWith("JOB_HEALTH_PORT=" + port + " cannot be listened on: ")
