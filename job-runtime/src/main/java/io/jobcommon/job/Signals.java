@@ -55,7 +55,7 @@ final class Signals implements AutoCloseable {
               (proxy, method, args) -> {
                 switch (method.getName()) {
                   case "handle":
-                    log.info("received SIG{}: stopping", args[0]);
+                    log.info("received {}: stopping", args[0]);
                     close(); // a second signal takes the JVM's usual way out
                     onSignal.run();
                     return null;
