@@ -53,6 +53,10 @@ public final class MessagingTelemetry {
     return new TracingTransport(transport, config);
   }
 
+  TelemetryConfig config() {
+    return config;
+  }
+
   /**
    * The W3C {@code traceparent} of the current span ({@code 00-<trace id>-<span id>-<flags>}), for
    * code that passes it on by hand (a JSON field, an HTTP call); empty when no span is current.
