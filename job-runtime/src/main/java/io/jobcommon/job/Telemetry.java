@@ -1,12 +1,14 @@
 package io.jobcommon.job;
 
 import io.jobcommon.messaging.ConfigurationException;
+import io.jobcommon.messaging.tracing.sdk.JobSampling;
 import io.opentelemetry.api.OpenTelemetry;
 import io.opentelemetry.sdk.OpenTelemetrySdk;
 import io.opentelemetry.sdk.autoconfigure.AutoConfiguredOpenTelemetrySdk;
 import io.opentelemetry.sdk.autoconfigure.spi.ConfigProperties;
 import io.opentelemetry.sdk.common.CompletableResultCode;
 import io.opentelemetry.sdk.resources.Resource;
+import io.opentelemetry.sdk.trace.samplers.Sampler;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
@@ -30,7 +32,6 @@ final class Telemetry {
   private static final Pattern PROPERTY = Pattern.compile("otel(?:\\.[a-z0-9_-]+)+");
 
   static final String SAMPLER = "otel.traces.sampler";
-  static final String SAMPLER_ARG = "otel.traces.sampler.arg";
 
   /**
    * Our defaults, below every {@code OTEL_*} variable and system property: OTLP over HTTP like the
@@ -85,8 +86,8 @@ final class Telemetry {
           AutoConfiguredOpenTelemetrySdk.builder()
               .disableShutdownHook()
               .addPropertiesSupplier(() -> DEFAULTS)
-              .addPropertiesCustomizer(
-                  config -> overrides(config, environment, processEnvironment, settings))
+              .addPropertiesCustomizer(config -> overrides(environment, processEnvironment))
+              .addSamplerCustomizer((sampler, config) -> sampler(sampler, config, environment))
               .addResourceCustomizer(
                   (resource, config) -> resource(resource, config, settings, codeServiceName))
               .addSpanProcessorCustomizer((processor, config) -> counter.wrap(processor))
@@ -112,12 +113,9 @@ final class Telemetry {
     return false;
   }
 
-  /** The {@code OTEL_*} entries of a given environment, and the default sampler. */
+  /** The {@code OTEL_*} entries of a given environment, as the SDK's properties. */
   static Map<String, String> overrides(
-      ConfigProperties config,
-      Map<String, String> environment,
-      boolean processEnvironment,
-      RuntimeSettings settings) {
+      Map<String, String> environment, boolean processEnvironment) {
     Map<String, String> result = new HashMap<>();
     if (!processEnvironment) {
       environment.forEach(
@@ -127,17 +125,20 @@ final class Telemetry {
             }
           });
     }
-    String sampler = result.getOrDefault(SAMPLER, config.getString(SAMPLER));
-    if (sampler == null || sampler.isBlank()) {
-      // The tracing plan's default: every trace, or one in ten in production; a sampled parent
-      // (a message from a sampled trace) is always continued.
-      String arg = result.getOrDefault(SAMPLER_ARG, config.getString(SAMPLER_ARG));
-      result.put(SAMPLER, "parentbased_traceidratio");
-      result.put(
-          SAMPLER_ARG,
-          arg != null && !arg.isBlank() ? arg : settings.isProduction() ? "0.1" : "1.0");
-    }
     return result;
+  }
+
+  /**
+   * The sampler {@code OTEL_TRACES_SAMPLER} names, else the tracing plan's default from {@link
+   * JobSampling}: every trace, or one in ten when {@code ENV=production}; a message from a sampled
+   * trace is always continued.
+   */
+  static Sampler sampler(Sampler configured, ConfigProperties config, Map<String, String> env) {
+    String named = config.getString(SAMPLER);
+    if (named != null && !named.isBlank()) {
+      return configured;
+    }
+    return JobSampling.defaultSampler(env::get);
   }
 
   /** {@code SERVICE_NAME}, {@code ENV}, {@code VERSION} where no {@code OTEL_*} variable spoke. */

@@ -60,7 +60,10 @@ class ConfigurationTest {
                 + " sometimes (expected always_on, always_off, traceidratio,"
                 + " parentbased_always_on, parentbased_always_off or parentbased_traceidratio)"),
         Arguments.of(
-            Map.of("MESSAGING_BROKER", "in-memory", "OTEL_TRACES_SAMPLER_ARG", "abc"),
+            Map.of(
+                "MESSAGING_BROKER", "in-memory",
+                "OTEL_TRACES_SAMPLER", "parentbased_traceidratio",
+                "OTEL_TRACES_SAMPLER_ARG", "abc"),
             "OTEL_TRACES_SAMPLER_ARG",
             "OTEL_TRACES_SAMPLER_ARG is not valid: Invalid value for property"
                 + " otel.traces.sampler.arg=abc. Must be a double. (expected a number from 0 to 1,"
@@ -226,6 +229,12 @@ class ConfigurationTest {
         Arguments.of(Map.of("ENV", "production"), "ParentBased{root:TraceIdRatioBased{0.100000}"),
         Arguments.of(
             Map.of("ENV", "production", "OTEL_TRACES_SAMPLER_ARG", "0.5"),
+            "ParentBased{root:TraceIdRatioBased{0.100000}"),
+        Arguments.of(
+            Map.of(
+                "ENV", "production",
+                "OTEL_TRACES_SAMPLER", "parentbased_traceidratio",
+                "OTEL_TRACES_SAMPLER_ARG", "0.5"),
             "ParentBased{root:TraceIdRatioBased{0.500000}"),
         Arguments.of(
             Map.of("ENV", "production", "OTEL_TRACES_SAMPLER", "always_on"), "AlwaysOnSampler"),
