@@ -71,7 +71,6 @@ public final class JobRuntime implements AutoCloseable {
   public static final int EXIT_CONFIGURATION_ERROR = 2;
 
   static final Duration FLUSH_TIMEOUT = Duration.ofSeconds(10);
-  static final Duration TRANSPORT_CLOSE_TIMEOUT = Duration.ofSeconds(10);
 
   private final Telemetry telemetry;
   private final Transport transport;
@@ -298,7 +297,12 @@ public final class JobRuntime implements AutoCloseable {
       return ok;
     }
     try {
-      long wait = shutdownTimeout.plus(TRANSPORT_CLOSE_TIMEOUT).plus(FLUSH_TIMEOUT).toMillis() * 2;
+      long wait =
+          shutdownTimeout
+                  .plus(OrderedShutdown.TRANSPORT_CLOSE_TIMEOUT)
+                  .plus(FLUSH_TIMEOUT)
+                  .toMillis()
+              * 2;
       return closed.get(wait, TimeUnit.MILLISECONDS);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
@@ -313,20 +317,9 @@ public final class JobRuntime implements AutoCloseable {
     synchronized (lock) {
       d = dispatcher;
     }
-    boolean ok = true;
-    if (d != null) {
-      log.info(
-          "stopping consumers; waiting up to {} ms for running handlers",
-          shutdownTimeout.toMillis());
-      ok = within(shutdownTimeout, "draining the consumers", d::close);
-    }
-    if (ownsTransport) {
-      ok &= within(TRANSPORT_CLOSE_TIMEOUT, "closing the broker connection", transport::close);
-    }
-    telemetry.shutdown(FLUSH_TIMEOUT);
-    if (health != null) {
-      health.close();
-    }
+    boolean ok =
+        OrderedShutdown.run(
+            shutdownTimeout, d, ownsTransport ? transport : null, telemetry, health);
     if (shutdownHook != null && Thread.currentThread() != shutdownHook) {
       try {
         Runtime.getRuntime().removeShutdownHook(shutdownHook);
@@ -334,40 +327,7 @@ public final class JobRuntime implements AutoCloseable {
         // the JVM is already shutting down: the hook will find us closed
       }
     }
-    log.info("job runtime stopped{}", ok ? "" : " (not everything finished in time)");
     return ok;
-  }
-
-  /** Runs {@code task} on its own thread and waits at most {@code timeout} for it. */
-  private static boolean within(Duration timeout, String what, Runnable task) {
-    CompletableFuture<Void> done = new CompletableFuture<>();
-    Thread t =
-        new Thread(
-            () -> {
-              try {
-                task.run();
-                done.complete(null);
-              } catch (Throwable e) {
-                done.completeExceptionally(e);
-              }
-            },
-            "jc-shutdown");
-    t.setDaemon(true);
-    t.start();
-    try {
-      done.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
-      return true;
-    } catch (TimeoutException e) {
-      log.warn(
-          "{} did not finish within {} ms; messages not acknowledged will be redelivered",
-          what,
-          timeout.toMillis());
-    } catch (ExecutionException e) {
-      log.warn("{} failed", what, e.getCause());
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-    }
-    return false;
   }
 
   private static JobRuntime create(Builder b) {
