@@ -56,17 +56,19 @@ final class ProducerTracing {
 
   CompletableFuture<String> send(OutgoingMessage message) {
     long start = System.nanoTime();
-    Span span;
+    Span span = null;
     OutgoingMessage traced;
     try {
       span = startSpan(message.queue(), -1, message.bodySize());
       traced = injector.inject(message, Context.current().with(span));
     } catch (RuntimeException e) {
+      abandon(span);
       log.warn("tracing the send to queue {} failed; sending it untraced", message.queue(), e);
       return delegate.send(message);
     }
-    CompletableFuture<String> sent = call(span, () -> delegate.send(traced));
-    return sent.whenComplete((id, error) -> finish(span, start, message.queue(), 1, error, id));
+    Span sendSpan = span;
+    CompletableFuture<String> sent = call(sendSpan, () -> delegate.send(traced));
+    return sent.whenComplete((id, error) -> finish(sendSpan, start, message.queue(), 1, error, id));
   }
 
   CompletableFuture<List<String>> sendBatch(List<OutgoingMessage> messages) {
@@ -75,7 +77,7 @@ final class ProducerTracing {
     }
     long start = System.nanoTime();
     String destination = commonQueue(messages);
-    Span span;
+    Span span = null;
     List<OutgoingMessage> traced;
     try {
       span = startSpan(destination, messages.size(), -1);
@@ -85,6 +87,7 @@ final class ProducerTracing {
         traced.add(injector.inject(m, context));
       }
     } catch (RuntimeException e) {
+      abandon(span);
       log.warn(
           "tracing the batch send to queue {} failed; sending it untraced",
           messages.get(0).queue(),
@@ -92,9 +95,10 @@ final class ProducerTracing {
       return delegate.sendBatch(messages);
     }
     List<OutgoingMessage> batch = List.copyOf(traced);
-    CompletableFuture<List<String>> sent = call(span, () -> delegate.sendBatch(batch));
+    Span sendSpan = span;
+    CompletableFuture<List<String>> sent = call(sendSpan, () -> delegate.sendBatch(batch));
     return sent.whenComplete(
-        (ids, error) -> finish(span, start, destination, messages.size(), error, null));
+        (ids, error) -> finish(sendSpan, start, destination, messages.size(), error, null));
   }
 
   /** {@code batchSize} -1 for a single-message send, which carries no batch count. */
@@ -118,6 +122,14 @@ final class ProducerTracing {
       builder.setAttribute(MESSAGING_MESSAGE_BODY_SIZE, (long) bodySize);
     }
     return builder.startSpan();
+  }
+
+  /** Ends a span whose context could not be injected; the message goes out without it. */
+  private static void abandon(@Nullable Span span) {
+    if (span != null) {
+      span.setAttribute("jc.trace_context.injected", false);
+      span.end();
+    }
   }
 
   /** Runs the broker call with the span current, turning a throw into a failed future. */

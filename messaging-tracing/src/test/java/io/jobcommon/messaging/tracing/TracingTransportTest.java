@@ -260,7 +260,9 @@ class TracingTransportTest {
             .build()
             .wrap(broker);
     assertThat(traced.send(message("q", "{}")).join()).isNotBlank();
-    assertThat(broker.sentTo("q")).hasSize(1);
+    assertThat(traced.sendBatch(List.of(message("q", "{}"))).join()).hasSize(1);
+    assertThat(broker.sentTo("q")).hasSize(2);
+    assertThat(otel.spans()).hasSize(2).allSatisfy(s -> assertThat(s.hasEnded()).isTrue());
   }
 
   @Test
