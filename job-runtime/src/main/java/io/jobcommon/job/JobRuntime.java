@@ -347,29 +347,32 @@ public final class JobRuntime implements AutoCloseable {
                                 + " is not set (expected "
                                 + Brokers.EXPECTED
                                 + ")"));
-        Brokers.provider(broker, b.classLoader); // fail before the SDK starts exporting
       }
-      Telemetry telemetry =
-          b.openTelemetry != null
-              ? Telemetry.external(b.openTelemetry)
-              : Telemetry.autoConfigure(env, b.environment == null, settings, b.serviceName);
-      Transport raw = null;
+      // The broker first: its settings are checked before the SDK starts exporting anything.
+      Transport raw;
+      if (b.transport != null) {
+        raw = b.transport;
+      } else {
+        TransportSettings ts =
+            b.environment == null
+                ? TransportSettings.fromEnvironment()
+                : TransportSettings.of(b.environment::get);
+        raw = Brokers.create(broker, ts, b.classLoader);
+      }
+      Telemetry telemetry = null;
       try {
-        if (b.transport != null) {
-          raw = b.transport;
-        } else {
-          TransportSettings ts =
-              b.environment == null
-                  ? TransportSettings.fromEnvironment()
-                  : TransportSettings.of(b.environment::get);
-          raw = Brokers.create(broker, ts, b.classLoader);
-        }
+        telemetry =
+            b.openTelemetry != null
+                ? Telemetry.external(b.openTelemetry)
+                : Telemetry.autoConfigure(env, b.environment == null, settings, b.serviceName);
         return new JobRuntime(b, telemetry, raw, settings);
       } catch (RuntimeException e) {
-        if (raw != null && b.transport == null) {
+        if (b.transport == null) {
           raw.close();
         }
-        telemetry.shutdown(FLUSH_TIMEOUT);
+        if (telemetry != null) {
+          telemetry.shutdown(FLUSH_TIMEOUT);
+        }
         throw e;
       }
     } catch (ConfigurationException e) {

@@ -32,7 +32,7 @@ class ConfigurationTest {
             Map.of("MESSAGING_BROKER", "kafka"),
             "MESSAGING_BROKER",
             "MESSAGING_BROKER is not a known broker: 'kafka' (expected sqs, rabbitmq or in-memory;"
-                + " transports on the class path: in-memory)"),
+                + " transports on the class path: in-memory, rabbitmq)"),
         Arguments.of(
             Map.of("MESSAGING_BROKER", "in-memory", "JOB_SHUTDOWN_TIMEOUT", "soon"),
             "JOB_SHUTDOWN_TIMEOUT",
@@ -102,6 +102,11 @@ class ConfigurationTest {
             "OTEL_RESOURCE_ATTRIBUTES",
             "OTEL_RESOURCE_ATTRIBUTES is not valid: Invalid map property: otel.resource.attributes"
                 + " (expected comma-separated key=value pairs, such as a=b,c=d)"),
+        Arguments.of(
+            Map.of("MESSAGING_BROKER", "rabbitmq", "RABBITMQ_URL", "http://app:s3cr3t@mq/"),
+            "RABBITMQ_URL",
+            "RABBITMQ_URL is not a valid amqp URI: 'http://app:***@mq/' (expected"
+                + " amqp[s]://user:pass@host:port/vhost)"),
         Arguments.of(
             Map.of(
                 "MESSAGING_BROKER", "in-memory",
