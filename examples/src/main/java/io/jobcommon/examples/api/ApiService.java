@@ -2,6 +2,7 @@ package io.jobcommon.examples.api;
 
 import com.sun.net.httpserver.HttpServer;
 import io.jobcommon.examples.domain.Queues;
+import io.jobcommon.job.JobRuntime;
 import io.jobcommon.messaging.MessageClient;
 import io.opentelemetry.api.OpenTelemetry;
 import java.io.IOException;
@@ -13,6 +14,8 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The API service ({@code api-service}): {@code POST /api/sboms/upload?orgId=...} with an SBOM as
@@ -22,16 +25,19 @@ import java.util.concurrent.atomic.AtomicInteger;
  * so the message (and the jobs it starts) join the browser's trace.
  *
  * <pre>{@code
- * try (JobRuntime runtime = JobRuntime.fromEnvironment();
- *     ApiService api = ApiService.start(runtime.client(), runtime.openTelemetry(), 8080)) {
- *   runtime.run();                                   // until SIGTERM
- * }
+ * System.exit(JobRuntime.launch(runtime -> {
+ *   try (ApiService api = ApiService.start(runtime.client(), runtime.openTelemetry(), 8080)) {
+ *     return runtime.run();                          // until SIGTERM
+ *   }
+ * }));
  * }</pre>
  *
  * <p>Thread-safe. The client and OpenTelemetry stay the caller's: {@link #close()} stops only the
  * HTTP server.
  */
 public final class ApiService implements AutoCloseable {
+  private static final Logger log = LoggerFactory.getLogger(ApiService.class);
+
   /** The upload endpoint's path. */
   public static final String UPLOAD_PATH = "/api/sboms/upload";
 
@@ -69,6 +75,22 @@ public final class ApiService implements AutoCloseable {
     server.setExecutor(executor);
     server.start();
     return new ApiService(server, executor);
+  }
+
+  /**
+   * Runs the service from the environment ({@code MESSAGING_BROKER}, ...) on {@code API_PORT} (8080
+   * by default) until SIGTERM.
+   */
+  public static void main(String[] args) {
+    System.exit(
+        JobRuntime.launch(
+            runtime -> {
+              int port = Integer.parseInt(System.getenv().getOrDefault("API_PORT", "8080"));
+              try (ApiService api = start(runtime.client(), runtime.openTelemetry(), port)) {
+                log.info("api-service listening on :{}{}", api.port(), UPLOAD_PATH);
+                return runtime.run(); // until SIGTERM; uploads then get 503 until the server stops
+              }
+            }));
   }
 
   /** The port served. */

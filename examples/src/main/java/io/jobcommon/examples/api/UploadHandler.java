@@ -31,6 +31,7 @@ import java.util.UUID;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.slf4j.MDC;
 
 /**
  * {@code POST /api/sboms/upload}: one SERVER span per request, continuing the caller's W3C trace;
@@ -81,7 +82,7 @@ final class UploadHandler implements HttpHandler {
   }
 
   @Override
-  @SuppressWarnings("try") // the scope is only held open
+  @SuppressWarnings("try") // the scope and MDC entries are only held open
   public void handle(HttpExchange exchange) throws IOException {
     String method = exchange.getRequestMethod();
     Context parent =
@@ -99,7 +100,10 @@ final class UploadHandler implements HttpHandler {
             .setAttribute("server.port", (long) exchange.getLocalAddress().getPort())
             .startSpan();
     int status = 500;
-    try (Scope ignored = span.makeCurrent()) {
+    try (Scope ignored = span.makeCurrent();
+        MDC.MDCCloseable traceId =
+            MDC.putCloseable("trace_id", span.getSpanContext().getTraceId());
+        MDC.MDCCloseable spanId = MDC.putCloseable("span_id", span.getSpanContext().getSpanId())) {
       String body;
       try {
         body = upload(exchange);

@@ -20,7 +20,7 @@ import java.util.Set;
 final class TraceWaterfall {
   static final AttributeKey<String> SERVICE_NAME = AttributeKey.stringKey("service.name");
   private static final int BAR = 32;
-  private static final int NAME = 46;
+  private static final int NAME = 50;
   private static final int SERVICE = 22;
 
   private TraceWaterfall() {}

@@ -3,6 +3,7 @@ package io.jobcommon.examples.sbom;
 import io.jobcommon.examples.domain.Component;
 import io.jobcommon.examples.domain.ComponentBatch;
 import io.jobcommon.examples.domain.Queues;
+import io.jobcommon.job.JobRuntime;
 import io.jobcommon.messaging.JobConsumer;
 import io.jobcommon.messaging.JobContext;
 import java.util.Map;
@@ -31,6 +32,11 @@ public final class ComponentProcessJob extends JobConsumer<ComponentBatch> {
   /** On {@code queues.componentProcess()}. */
   public ComponentProcessJob(Queues queues) {
     super(queues.componentProcess());
+  }
+
+  /** Runs the job from the environment ({@code MESSAGING_BROKER}, ...) until SIGTERM. */
+  public static void main(String[] args) {
+    System.exit(JobRuntime.launch(runtime -> runtime.run(new ComponentProcessJob())));
   }
 
   @Override

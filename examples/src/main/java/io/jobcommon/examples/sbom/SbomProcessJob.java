@@ -4,6 +4,7 @@ import io.jobcommon.examples.domain.Component;
 import io.jobcommon.examples.domain.ComponentBatch;
 import io.jobcommon.examples.domain.Queues;
 import io.jobcommon.examples.domain.SbomUploaded;
+import io.jobcommon.job.JobRuntime;
 import io.jobcommon.messaging.JobConsumer;
 import io.jobcommon.messaging.JobContext;
 import java.util.List;
@@ -32,6 +33,11 @@ public final class SbomProcessJob extends JobConsumer<SbomUploaded> {
   public SbomProcessJob(Queues queues) {
     super(queues.sbomProcess());
     this.componentQueue = queues.componentProcess();
+  }
+
+  /** Runs the job from the environment ({@code MESSAGING_BROKER}, ...) until SIGTERM. */
+  public static void main(String[] args) {
+    System.exit(JobRuntime.launch(runtime -> runtime.run(new SbomProcessJob())));
   }
 
   @Override
