@@ -1,0 +1,66 @@
+package io.jobcommon.messaging.testing;
+
+import io.jobcommon.messaging.spi.AbstractDelivery;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.concurrent.CompletableFuture;
+
+/** A delivery of an {@link InMemoryTransport}: settles by the lease's receipt. Thread-safe. */
+final class InMemoryDelivery extends AbstractDelivery {
+  private final InMemoryTransport transport;
+  private final InMemoryQueue queue;
+  private final InMemoryQueue.Entry entry;
+  private final long receipt;
+  private final InMemorySubscription subscription;
+
+  InMemoryDelivery(
+      InMemoryTransport transport,
+      InMemoryQueue queue,
+      InMemoryQueue.Entry entry,
+      long receipt,
+      InMemorySubscription subscription,
+      Instant receivedAt) {
+    super(
+        queue.name,
+        entry.message.id(),
+        entry.message.bodyBytes(),
+        entry.message.headers(),
+        entry.receiveCount,
+        receivedAt);
+    this.transport = transport;
+    this.queue = queue;
+    this.entry = entry;
+    this.receipt = receipt;
+    this.subscription = subscription;
+  }
+
+  @Override
+  protected void onSettled() {
+    subscription.settled();
+  }
+
+  @Override
+  protected CompletableFuture<Void> doAck() {
+    return transport.ack(queue, entry, receipt);
+  }
+
+  @Override
+  protected CompletableFuture<Void> doRetryLater(Duration delay) {
+    return transport.makeVisible(queue, entry, receipt, delay, false);
+  }
+
+  @Override
+  protected CompletableFuture<Void> doDeadLetter(String reason) {
+    return transport.deadLetter(queue, entry, receipt, reason);
+  }
+
+  @Override
+  protected CompletableFuture<Void> doRelease() {
+    return transport.makeVisible(queue, entry, receipt, Duration.ZERO, true);
+  }
+
+  @Override
+  protected CompletableFuture<Void> doExtendLease(Duration duration) {
+    return transport.extendLease(queue, entry, receipt, duration);
+  }
+}

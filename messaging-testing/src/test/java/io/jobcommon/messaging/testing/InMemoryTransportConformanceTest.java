@@ -1,0 +1,12 @@
+package io.jobcommon.messaging.testing;
+
+import io.jobcommon.messaging.spi.Transport;
+
+/** The in-memory broker behaves as every other transport must. */
+class InMemoryTransportConformanceTest extends TransportConformanceKit {
+
+  @Override
+  protected Transport createTransport() {
+    return InMemoryTransport.create();
+  }
+}
