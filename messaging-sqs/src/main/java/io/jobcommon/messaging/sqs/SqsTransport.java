@@ -17,6 +17,7 @@ import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArraySet;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
@@ -24,6 +25,7 @@ import org.slf4j.LoggerFactory;
 import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
 import software.amazon.awssdk.core.exception.SdkClientException;
 import software.amazon.awssdk.http.nio.netty.NettyNioAsyncHttpClient;
+import software.amazon.awssdk.http.nio.netty.SdkEventLoopGroup;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.sqs.SqsAsyncClient;
 import software.amazon.awssdk.services.sqs.SqsAsyncClientBuilder;
@@ -50,9 +52,9 @@ import software.amazon.awssdk.services.sqs.SqsAsyncClientBuilder;
  * SqsTransport transport = SqsTransport.builder()
  *     .setRegion("eu-west-1")                        // or setClient(yourSqsAsyncClient)
  *     .build();
- * try (MessageClient client = MessageClient.create(transport)) {
- *   client.send("sbom-process-queue", new SbomUploaded(sbomId, orgId));
- * }
+ * MessageClient client = MessageClient.create(transport);
+ * client.send("sbom-process-queue", new SbomUploaded(sbomId, orgId));
+ * transport.close();                                 // at shutdown
  * }</pre>
  *
  * <p>Thread-safe. A client passed to {@link Builder#setClient} stays the caller's to close; a
@@ -69,15 +71,21 @@ public final class SqsTransport implements Transport {
 
   private final SqsAsyncClient client;
   private final boolean ownsClient;
+  private final @Nullable SdkEventLoopGroup eventLoops;
   private final SqsSender sender;
   private final SqsResources resources;
   private final ScheduledThreadPoolExecutor scheduler;
   private final Set<SqsSubscription> subscriptions = new CopyOnWriteArraySet<>();
   private final AtomicBoolean closed = new AtomicBoolean();
 
-  private SqsTransport(Builder b, SqsAsyncClient client, boolean ownsClient) {
+  private SqsTransport(
+      Builder b,
+      SqsAsyncClient client,
+      boolean ownsClient,
+      @Nullable SdkEventLoopGroup eventLoops) {
     this.client = client;
     this.ownsClient = ownsClient;
+    this.eventLoops = eventLoops;
     QueueDirectory queues = new QueueDirectory(client, b.autoCreateQueues, b.maxReceiveCount);
     this.sender = new SqsSender(client, queues);
     this.scheduler =
@@ -190,6 +198,11 @@ public final class SqsTransport implements Transport {
     if (ownsClient) {
       client.close();
     }
+    if (eventLoops != null) {
+      // The SDK's own event loops linger 2 s after close (netty's quiet period); nothing is in
+      // flight any more, so none is needed.
+      eventLoops.eventLoopGroup().shutdownGracefully(0, 5, TimeUnit.SECONDS).awaitUninterruptibly();
+    }
     log.debug("SQS transport closed");
   }
 
@@ -297,14 +310,21 @@ public final class SqsTransport implements Transport {
               "setClient excludes setRegion, setEndpointOverride and setCredentialsProvider:"
                   + " configure those on your own SqsAsyncClient");
         }
-        return new SqsTransport(this, client, false);
+        return new SqsTransport(this, client, false, null);
       }
-      return new SqsTransport(this, newClient(), true);
+      SdkEventLoopGroup eventLoops = SdkEventLoopGroup.builder().build();
+      try {
+        return new SqsTransport(this, newClient(eventLoops), true, eventLoops);
+      } catch (RuntimeException e) {
+        eventLoops.eventLoopGroup().shutdownGracefully(0, 5, TimeUnit.SECONDS);
+        throw e;
+      }
     }
 
-    private SqsAsyncClient newClient() {
+    private SqsAsyncClient newClient(SdkEventLoopGroup eventLoops) {
       SqsAsyncClientBuilder b =
-          SqsAsyncClient.builder().httpClientBuilder(NettyNioAsyncHttpClient.builder());
+          SqsAsyncClient.builder()
+              .httpClientBuilder(NettyNioAsyncHttpClient.builder().eventLoopGroup(eventLoops));
       if (region != null) {
         b.region(Region.of(region));
       } else if (endpoint != null) {
