@@ -243,6 +243,9 @@ final class SqsSender {
               List<Long> sizes = new ArrayList<>();
               checked.forEach(p -> sizes.add(p.encoded().size()));
               List<CompletableFuture<Void>> calls = new ArrayList<>();
+              // FIFO: one call after the other, or a later call could overtake an earlier one and
+              // break the order within a message group.
+              CompletableFuture<Void> previous = CompletableFuture.completedFuture(null);
               for (List<Integer> chunk : BatchPlanner.plan(sizes)) {
                 List<SendMessageBatchRequestEntry> entries = new ArrayList<>();
                 List<Integer> ids = new ArrayList<>();
@@ -250,8 +253,13 @@ final class SqsSender {
                   ids.add(valid.get(k));
                   entries.add(entry(Integer.toString(valid.get(k)), checked.get(k)));
                 }
-                calls.add(sendChunk(info, entries, ids, sent, failed));
+                if (info.fifo()) {
+                  previous = previous.thenCompose(v -> sendChunk(info, entries, ids, sent, failed));
+                } else {
+                  calls.add(sendChunk(info, entries, ids, sent, failed));
+                }
               }
+              calls.add(previous);
               return CompletableFuture.allOf(calls.toArray(new CompletableFuture<?>[0]));
             })
         .thenCompose(Function.identity());
