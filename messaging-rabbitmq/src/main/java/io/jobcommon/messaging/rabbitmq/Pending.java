@@ -1,0 +1,68 @@
+package io.jobcommon.messaging.rabbitmq;
+
+import com.rabbitmq.client.AMQP;
+import io.jobcommon.messaging.MessagingException;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ScheduledFuture;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * One message on its way to the broker, from the first publish attempt to the broker's confirm.
+ * Whoever removes it from a channel's unconfirmed map owns it and settles it; the future completes
+ * once. Thread-safe.
+ */
+final class Pending {
+  /** The logical queue, whose topology the publish needs. */
+  final String queue;
+
+  /** The queue actually published to: the queue, its DLQ or one of its delay tiers. */
+  final String routingKey;
+
+  /** The delay tier's TTL, 0 when not publishing to a tier. */
+  final long tierMs;
+
+  final AMQP.BasicProperties props;
+  final byte[] body;
+  final long deadlineNanos;
+  final CompletableFuture<String> future = new CompletableFuture<>();
+  volatile int attempts;
+  volatile @Nullable String returned;
+  volatile @Nullable ScheduledFuture<?> timeout;
+
+  Pending(
+      String queue,
+      String routingKey,
+      long tierMs,
+      AMQP.BasicProperties props,
+      byte[] body,
+      long deadlineNanos) {
+    this.queue = queue;
+    this.routingKey = routingKey;
+    this.tierMs = tierMs;
+    this.props = props;
+    this.body = body;
+    this.deadlineNanos = deadlineNanos;
+  }
+
+  String messageId() {
+    String id = props.getMessageId();
+    return id == null ? "" : id;
+  }
+
+  void succeed() {
+    cancelTimeout();
+    future.complete(messageId());
+  }
+
+  void fail(MessagingException e) {
+    cancelTimeout();
+    future.completeExceptionally(e);
+  }
+
+  private void cancelTimeout() {
+    ScheduledFuture<?> t = timeout;
+    if (t != null) {
+      t.cancel(false);
+    }
+  }
+}

@@ -1,0 +1,260 @@
+package io.jobcommon.messaging.rabbitmq;
+
+import com.rabbitmq.client.Connection;
+import com.rabbitmq.client.ShutdownSignalException;
+import io.jobcommon.messaging.ClientClosedException;
+import io.jobcommon.messaging.DestinationNotFoundException;
+import io.jobcommon.messaging.MessagingException;
+import io.jobcommon.messaging.SendFailedException;
+import java.io.IOException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Publishes with {@code mandatory} and publisher confirms on a pool of channels, so concurrent
+ * senders don't wait for each other and a batch's confirms are pipelined (a publish returns once
+ * written; its future completes on the confirm). While the connection is down, publishes are
+ * retried until the retry window ends, then fail: nothing is buffered beyond the caller's future.
+ * Thread-safe.
+ */
+final class Publisher {
+  private static final Logger log = LoggerFactory.getLogger(Publisher.class);
+  private static final int NO_ROUTE = 312;
+
+  private final Connection connection;
+  private final Topology topology;
+  private final PublishChannel[] channels;
+  private final AtomicInteger next = new AtomicInteger();
+  private final ScheduledExecutorService scheduler;
+  private final Duration confirmTimeout;
+  private final Duration retryWindow;
+  private final Set<Pending> outstanding = ConcurrentHashMap.newKeySet();
+  private volatile boolean closed;
+
+  Publisher(
+      Connection connection,
+      Topology topology,
+      int channels,
+      ScheduledExecutorService scheduler,
+      Duration confirmTimeout,
+      Duration retryWindow) {
+    this.connection = connection;
+    this.topology = topology;
+    this.channels = new PublishChannel[channels];
+    this.scheduler = scheduler;
+    this.confirmTimeout = confirmTimeout;
+    this.retryWindow = retryWindow;
+  }
+
+  /** A pending publish whose retry window starts now. */
+  Pending pending(
+      String queue,
+      String routingKey,
+      long tierMs,
+      com.rabbitmq.client.AMQP.BasicProperties props,
+      byte[] body) {
+    return new Pending(
+        queue, routingKey, tierMs, props, body, System.nanoTime() + retryWindow.toNanos());
+  }
+
+  /** Publishes {@code p}; the future completes with its message id on the broker's confirm. */
+  CompletableFuture<String> publish(Pending p) {
+    if (closed) {
+      p.fail(new ClientClosedException(p.queue));
+      return p.future;
+    }
+    outstanding.add(p);
+    p.future.whenComplete((id, error) -> outstanding.remove(p));
+    attempt(p);
+    return p.future;
+  }
+
+  private void attempt(Pending p) {
+    if (p.future.isDone()) {
+      return;
+    }
+    if (closed) {
+      p.fail(new ClientClosedException(p.queue));
+      return;
+    }
+    p.attempts++;
+    try {
+      topology.ensureQueue(p.queue);
+      if (p.tierMs > 0) {
+        topology.ensureTier(p.queue, p.tierMs);
+      }
+      PublishChannel ch = acquire();
+      long seq;
+      try {
+        seq = ch.publish(p);
+      } finally {
+        ch.unlock();
+      }
+      if (seq >= 0) {
+        ScheduledFuture<?> timeout =
+            scheduler.schedule(
+                () -> expire(ch, seq, p), confirmTimeout.toMillis(), TimeUnit.MILLISECONDS);
+        p.timeout = timeout;
+        if (p.future.isDone()) {
+          timeout.cancel(false); // confirmed before the timer was set
+        }
+      }
+    } catch (MessagingException e) {
+      p.fail(
+          e instanceof SendFailedException
+              ? e
+              : new SendFailedException(p.queue, e.getMessage(), e));
+    } catch (IOException | ShutdownSignalException e) { // AlreadyClosedException included
+      retry(p, e);
+    } catch (RuntimeException e) {
+      p.fail(
+          new SendFailedException(
+              p.queue, "could not publish to queue '" + p.routingKey + "': " + e, e));
+    }
+  }
+
+  /** A channel from the pool, locked for the caller; a free one if there is one. */
+  private PublishChannel acquire() throws IOException {
+    int start = Math.floorMod(next.getAndIncrement(), channels.length);
+    for (int i = 0; i < channels.length; i++) {
+      int slot = (start + i) % channels.length;
+      PublishChannel ch = usable(slot);
+      if (ch.tryLock()) {
+        return ch;
+      }
+    }
+    PublishChannel ch = usable(start);
+    ch.lock();
+    return ch;
+  }
+
+  private PublishChannel usable(int slot) throws IOException {
+    synchronized (channels) {
+      PublishChannel ch = channels[slot];
+      if (ch == null || ch.isDead()) {
+        ch = new PublishChannel(connection.createChannel(), this::lost, this::refused);
+        channels[slot] = ch;
+      }
+      return ch;
+    }
+  }
+
+  /** A publish whose confirm will never come (connection lost): publish it again. */
+  private void lost(Pending p) {
+    if (p.future.isDone()) {
+      return;
+    }
+    log.debug(
+        "confirm of message {} to {} lost with the connection; publishing it again",
+        p.messageId(),
+        p.routingKey);
+    retry(p, null);
+  }
+
+  private void refused(Pending p, String why) {
+    if (why.startsWith(NO_ROUTE + " ")) {
+      p.fail(
+          new DestinationNotFoundException(
+              p.routingKey,
+              "the broker returned the message as unroutable ("
+                  + why
+                  + "); declare the queue, or let the transport declare it"
+                  + " (setDeclareTopology(true))",
+              null));
+    } else {
+      p.fail(
+          new SendFailedException(
+              p.queue,
+              "the broker did not accept the message to queue '" + p.routingKey + "': " + why,
+              null));
+    }
+  }
+
+  private void expire(PublishChannel ch, long seq, Pending p) {
+    if (ch.claim(seq, p)) {
+      p.fail(
+          new SendFailedException(
+              p.queue,
+              "no publisher confirm for message "
+                  + p.messageId()
+                  + " to queue '"
+                  + p.routingKey
+                  + "' within "
+                  + confirmTimeout
+                  + "; the broker may or may not have it. Check the broker's health (disk and"
+                  + " memory alarms), or raise the confirm timeout",
+              null));
+    }
+  }
+
+  private void retry(Pending p, @Nullable Exception cause) {
+    long left = p.deadlineNanos - System.nanoTime();
+    if (left <= 0 || closed) {
+      p.fail(
+          closed
+              ? new ClientClosedException(p.queue)
+              : new SendFailedException(
+                  p.queue,
+                  "could not publish to queue '"
+                      + p.routingKey
+                      + "': RabbitMQ was unreachable for the whole retry window of "
+                      + retryWindow
+                      + " ("
+                      + p.attempts
+                      + " attempts); the message was not sent. Check the broker, or raise the"
+                      + " publish retry window",
+                  cause));
+      return;
+    }
+    long backoff = Math.min(1000L, 50L << Math.min(p.attempts, 5));
+    long delay = Math.min(backoff, TimeUnit.NANOSECONDS.toMillis(left));
+    try {
+      scheduler.schedule(() -> attempt(p), delay, TimeUnit.MILLISECONDS);
+    } catch (java.util.concurrent.RejectedExecutionException e) {
+      p.fail(new ClientClosedException(p.queue));
+    }
+  }
+
+  /**
+   * Stops taking publishes, waits up to the confirm timeout for the outstanding ones, fails the
+   * rest with {@link ClientClosedException}, closes the channels.
+   */
+  void close() {
+    closed = true;
+    List<CompletableFuture<String>> waiting = new ArrayList<>();
+    for (Pending p : outstanding) {
+      waiting.add(p.future);
+    }
+    try {
+      CompletableFuture.allOf(waiting.toArray(new CompletableFuture<?>[0]))
+          .get(confirmTimeout.toMillis(), TimeUnit.MILLISECONDS);
+    } catch (ExecutionException | TimeoutException e) {
+      // failures are reported through each future
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    for (Pending p : outstanding) {
+      p.fail(new ClientClosedException(p.queue));
+    }
+    synchronized (channels) {
+      for (PublishChannel ch : channels) {
+        if (ch != null) {
+          ch.close();
+        }
+      }
+    }
+  }
+}

@@ -1,0 +1,206 @@
+package io.jobcommon.messaging.tracing;
+
+import static io.jobcommon.messaging.tracing.SemanticAttributes.ERROR_TYPE;
+import static io.jobcommon.messaging.tracing.SemanticAttributes.MESSAGING_BATCH_MESSAGE_COUNT;
+import static io.jobcommon.messaging.tracing.SemanticAttributes.MESSAGING_DESTINATION_NAME;
+import static io.jobcommon.messaging.tracing.SemanticAttributes.MESSAGING_MESSAGE_BODY_SIZE;
+import static io.jobcommon.messaging.tracing.SemanticAttributes.MESSAGING_MESSAGE_ID;
+import static io.jobcommon.messaging.tracing.SemanticAttributes.MESSAGING_OPERATION_NAME;
+import static io.jobcommon.messaging.tracing.SemanticAttributes.MESSAGING_OPERATION_TYPE;
+import static io.jobcommon.messaging.tracing.SemanticAttributes.MESSAGING_SYSTEM;
+
+import io.jobcommon.messaging.BatchSendException;
+import io.jobcommon.messaging.OutgoingMessage;
+import io.jobcommon.messaging.spi.Transport;
+import io.opentelemetry.api.common.Attributes;
+import io.opentelemetry.api.common.AttributesBuilder;
+import io.opentelemetry.api.trace.Span;
+import io.opentelemetry.api.trace.SpanKind;
+import io.opentelemetry.api.trace.StatusCode;
+import io.opentelemetry.context.Context;
+import io.opentelemetry.context.Scope;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutionException;
+import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The producer half of {@link TracingTransport}: a PRODUCER span per send or batch send, its
+ * context injected into every message, metrics when the broker answers. A tracing failure is logged
+ * and the message goes out untraced: tracing never fails a send. Thread-safe.
+ */
+final class ProducerTracing {
+  private static final Logger log = LoggerFactory.getLogger(ProducerTracing.class);
+
+  private final Transport delegate;
+  private final TelemetryConfig config;
+  private final String system;
+  private final String operation;
+  private final HeaderInjector injector;
+
+  ProducerTracing(Transport delegate, TelemetryConfig config) {
+    this.delegate = delegate;
+    this.config = config;
+    this.system = delegate.system();
+    // RabbitMQ names its send operation "publish" in the conventions; the type stays "send".
+    this.operation =
+        SemanticAttributes.SYSTEM_RABBITMQ.equals(system)
+            ? SemanticAttributes.OPERATION_PUBLISH
+            : SemanticAttributes.OPERATION_SEND;
+    this.injector = new HeaderInjector(config, system);
+  }
+
+  CompletableFuture<String> send(OutgoingMessage message) {
+    long start = System.nanoTime();
+    Span span = null;
+    OutgoingMessage traced;
+    try {
+      span = startSpan(message.queue(), -1, message.bodySize());
+      traced = injector.inject(message, Context.current().with(span));
+    } catch (RuntimeException e) {
+      abandon(span);
+      log.warn("tracing the send to queue {} failed; sending it untraced", message.queue(), e);
+      return delegate.send(message);
+    }
+    Span sendSpan = span;
+    CompletableFuture<String> sent = call(sendSpan, () -> delegate.send(traced));
+    return sent.whenComplete((id, error) -> finish(sendSpan, start, message.queue(), 1, error, id));
+  }
+
+  CompletableFuture<List<String>> sendBatch(List<OutgoingMessage> messages) {
+    if (messages.isEmpty()) {
+      return delegate.sendBatch(messages);
+    }
+    long start = System.nanoTime();
+    String destination = commonQueue(messages);
+    Span span = null;
+    List<OutgoingMessage> traced;
+    try {
+      span = startSpan(destination, messages.size(), -1);
+      Context context = Context.current().with(span);
+      traced = new ArrayList<>(messages.size());
+      for (OutgoingMessage m : messages) {
+        traced.add(injector.inject(m, context));
+      }
+    } catch (RuntimeException e) {
+      abandon(span);
+      log.warn(
+          "tracing the batch send to queue {} failed; sending it untraced",
+          messages.get(0).queue(),
+          e);
+      return delegate.sendBatch(messages);
+    }
+    List<OutgoingMessage> batch = List.copyOf(traced);
+    Span sendSpan = span;
+    CompletableFuture<List<String>> sent = call(sendSpan, () -> delegate.sendBatch(batch));
+    return sent.whenComplete(
+        (ids, error) -> finish(sendSpan, start, destination, messages.size(), error, null));
+  }
+
+  /** {@code batchSize} -1 for a single-message send, which carries no batch count. */
+  private Span startSpan(@Nullable String destination, int batchSize, int bodySize) {
+    String name = destination == null ? operation : operation + " " + destination;
+    var builder =
+        config
+            .tracer
+            .spanBuilder(name)
+            .setSpanKind(SpanKind.PRODUCER)
+            .setAttribute(MESSAGING_SYSTEM, system)
+            .setAttribute(MESSAGING_OPERATION_NAME, operation)
+            .setAttribute(MESSAGING_OPERATION_TYPE, SemanticAttributes.OPERATION_SEND);
+    if (destination != null) {
+      builder.setAttribute(MESSAGING_DESTINATION_NAME, destination);
+    }
+    if (batchSize >= 0) {
+      builder.setAttribute(MESSAGING_BATCH_MESSAGE_COUNT, (long) batchSize);
+    }
+    if (bodySize >= 0) {
+      builder.setAttribute(MESSAGING_MESSAGE_BODY_SIZE, (long) bodySize);
+    }
+    return builder.startSpan();
+  }
+
+  /** Ends a span whose context could not be injected; the message goes out without it. */
+  private static void abandon(@Nullable Span span) {
+    if (span != null) {
+      span.setAttribute("jc.trace_context.injected", false);
+      span.end();
+    }
+  }
+
+  /** Runs the broker call with the span current, turning a throw into a failed future. */
+  @SuppressWarnings("try") // the scope is used for its side effect only
+  private static <T> CompletableFuture<T> call(
+      Span span, java.util.function.Supplier<CompletableFuture<T>> action) {
+    try (Scope ignored = span.makeCurrent()) {
+      CompletableFuture<T> f = action.get();
+      return f != null ? f : CompletableFuture.failedFuture(new NullPointerException("future"));
+    } catch (RuntimeException e) {
+      return CompletableFuture.failedFuture(e);
+    }
+  }
+
+  private void finish(
+      Span span,
+      long start,
+      @Nullable String destination,
+      int count,
+      @Nullable Throwable error,
+      @Nullable String messageId) {
+    try {
+      AttributesBuilder metric =
+          Attributes.builder()
+              .put(MESSAGING_SYSTEM, system)
+              .put(MESSAGING_OPERATION_NAME, operation)
+              .put(MESSAGING_OPERATION_TYPE, SemanticAttributes.OPERATION_SEND);
+      if (destination != null) {
+        metric.put(MESSAGING_DESTINATION_NAME, destination);
+      }
+      if (error != null) {
+        Throwable cause = unwrap(error);
+        String type = SemanticAttributes.errorType(cause);
+        span.setStatus(StatusCode.ERROR, cause.getMessage() == null ? type : cause.getMessage());
+        span.setAttribute(ERROR_TYPE, type);
+        span.recordException(cause);
+        if (cause instanceof BatchSendException) {
+          span.setAttribute(
+              "jc.batch.failed_count", (long) ((BatchSendException) cause).failures().size());
+        }
+        metric.put(ERROR_TYPE, type);
+      } else if (messageId != null) {
+        span.setAttribute(MESSAGING_MESSAGE_ID, messageId);
+      }
+      span.end();
+      Attributes attributes = metric.build();
+      config.metrics.operationDuration.record(
+          MessagingMetrics.seconds(System.nanoTime() - start), attributes);
+      config.metrics.sentMessages.add(count, attributes);
+    } catch (RuntimeException e) {
+      log.warn("recording the send span failed", e);
+    }
+  }
+
+  private static Throwable unwrap(Throwable error) {
+    Throwable t = error;
+    while ((t instanceof CompletionException || t instanceof ExecutionException)
+        && t.getCause() != null) {
+      t = t.getCause();
+    }
+    return t;
+  }
+
+  /** The queue every message goes to, or null when they go to several. */
+  private static @Nullable String commonQueue(List<OutgoingMessage> messages) {
+    String queue = messages.get(0).queue();
+    for (OutgoingMessage m : messages) {
+      if (!queue.equals(m.queue())) {
+        return null;
+      }
+    }
+    return queue;
+  }
+}

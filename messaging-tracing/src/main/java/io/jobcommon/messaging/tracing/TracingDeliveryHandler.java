@@ -1,0 +1,134 @@
+package io.jobcommon.messaging.tracing;
+
+import static io.jobcommon.messaging.tracing.SemanticAttributes.JC_ATTEMPT;
+import static io.jobcommon.messaging.tracing.SemanticAttributes.MESSAGING_DESTINATION_NAME;
+import static io.jobcommon.messaging.tracing.SemanticAttributes.MESSAGING_MESSAGE_BODY_SIZE;
+import static io.jobcommon.messaging.tracing.SemanticAttributes.MESSAGING_MESSAGE_ID;
+import static io.jobcommon.messaging.tracing.SemanticAttributes.MESSAGING_OPERATION_NAME;
+import static io.jobcommon.messaging.tracing.SemanticAttributes.MESSAGING_OPERATION_TYPE;
+import static io.jobcommon.messaging.tracing.SemanticAttributes.MESSAGING_SYSTEM;
+
+import io.jobcommon.messaging.spi.Delivery;
+import io.jobcommon.messaging.spi.DeliveryHandler;
+import io.opentelemetry.api.common.Attributes;
+import io.opentelemetry.api.trace.Span;
+import io.opentelemetry.api.trace.SpanBuilder;
+import io.opentelemetry.api.trace.SpanKind;
+import io.opentelemetry.context.Context;
+import io.opentelemetry.context.Scope;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The consumer half of {@link TracingTransport}: runs the user's handler for each delivery inside a
+ * CONSUMER span {@code process {queue}} that continues the producer's trace. Parent: the span
+ * current on the handler thread if there is one, otherwise the message's creation context; the span
+ * always links to the creation context. The span and the MDC ids are current only while the handler
+ * runs on this thread. Thread-safe.
+ */
+final class TracingDeliveryHandler implements DeliveryHandler {
+  private static final Logger log = LoggerFactory.getLogger(TracingDeliveryHandler.class);
+
+  private final DeliveryHandler handler;
+  private final TelemetryConfig config;
+  private final ContextExtractor extractor;
+  private final String system;
+  private final String queue;
+  private final Attributes queueAttributes;
+  private final Attributes processAttributes;
+
+  TracingDeliveryHandler(
+      DeliveryHandler handler,
+      TelemetryConfig config,
+      ContextExtractor extractor,
+      String system,
+      String queue) {
+    this.handler = handler;
+    this.config = config;
+    this.extractor = extractor;
+    this.system = system;
+    this.queue = queue;
+    this.queueAttributes =
+        Attributes.of(MESSAGING_SYSTEM, system, MESSAGING_DESTINATION_NAME, queue);
+    this.processAttributes =
+        queueAttributes.toBuilder()
+            .put(MESSAGING_OPERATION_NAME, SemanticAttributes.OPERATION_PROCESS)
+            .put(MESSAGING_OPERATION_TYPE, SemanticAttributes.OPERATION_PROCESS)
+            .build();
+  }
+
+  @Override
+  @SuppressWarnings("try") // the scopes are used for their side effect only
+  public void handle(Delivery delivery) {
+    long start = System.nanoTime();
+    ProcessSpan processSpan;
+    Context context;
+    try {
+      config.metrics.consumedMessages.add(1, processAttributes);
+      ContextExtractor.Extracted creation = extractor.extract(delivery, system);
+      Context parent = parent(creation);
+      Span span = startSpan(delivery, creation, parent);
+      processSpan = new ProcessSpan(span, start, config.metrics, processAttributes);
+      context = parent.with(span);
+    } catch (RuntimeException e) {
+      log.warn(
+          "tracing message {} on queue {} failed; handling it untraced",
+          delivery.messageId(),
+          queue,
+          e);
+      handler.handle(delivery);
+      return;
+    }
+
+    Delivery traced = new TracedDelivery(delivery, processSpan, config.metrics, queueAttributes);
+    boolean threw = true;
+    try (Scope ignored = context.makeCurrent();
+        MdcScope mdc = MdcScope.open(processSpan.span().getSpanContext())) {
+      handler.handle(traced);
+      threw = false;
+    } catch (RuntimeException | Error e) {
+      processSpan.handlerThrew(e);
+      throw e;
+    } finally {
+      if (!threw) {
+        processSpan.handlerReturned();
+      }
+    }
+  }
+
+  /**
+   * The span current on this thread when there is one (an HTTP request, a test), since the spec
+   * advises against re-parenting inside another span; otherwise the creation context.
+   */
+  private Context parent(ContextExtractor.Extracted creation) {
+    Context current = Context.current();
+    if (Span.fromContext(current).getSpanContext().isValid()) {
+      return current;
+    }
+    if (config.creationContextAsParent && creation.isValid()) {
+      return creation.context();
+    }
+    // A new trace; baggage of the message (if any) stays available to the handler.
+    return creation.context().with(Span.getInvalid());
+  }
+
+  private Span startSpan(Delivery delivery, ContextExtractor.Extracted creation, Context parent) {
+    SpanBuilder builder =
+        config
+            .tracer
+            .spanBuilder(SemanticAttributes.OPERATION_PROCESS + " " + queue)
+            .setSpanKind(SpanKind.CONSUMER)
+            .setParent(parent)
+            .setAllAttributes(processAttributes)
+            .setAttribute(MESSAGING_MESSAGE_ID, delivery.messageId())
+            .setAttribute(MESSAGING_MESSAGE_BODY_SIZE, (long) delivery.bodySize())
+            .setAttribute(JC_ATTEMPT, (long) delivery.attempt());
+    if (!Span.fromContext(parent).getSpanContext().isValid()) {
+      builder.setNoParent();
+    }
+    if (creation.isValid()) {
+      builder.addLink(creation.spanContext());
+    }
+    return builder.startSpan();
+  }
+}
