@@ -17,6 +17,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import software.amazon.awssdk.core.SdkBytes;
 import software.amazon.awssdk.services.sqs.model.Message;
 import software.amazon.awssdk.services.sqs.model.MessageAttributeValue;
@@ -38,7 +40,10 @@ import software.amazon.awssdk.services.sqs.model.MessageSystemAttributeValue;
  * </ul>
  */
 final class WireFormat {
+  private static final Logger log = LoggerFactory.getLogger(WireFormat.class);
   static final String TRACE_HEADER = "AWSTraceHeader";
+  private static final List<String> W3C_TRACE_HEADERS =
+      List.of("baggage", "tracestate", "traceparent");
   static final String BODY_ENCODING = "jc-body-encoding";
   static final String BASE64 = "base64";
   static final String EMPTY = "empty";
@@ -122,6 +127,7 @@ final class WireFormat {
       }
     }
     int count = plain.size() + reserved + (packed.isEmpty() ? 0 : 1);
+    count -= dropTraceHeadersOverBudget(queue, plain, count, trace != null);
     if (count > SqsLimits.MAX_ATTRIBUTES) {
       List<String> names = new ArrayList<>();
       plain.forEach(e -> names.add(e.getKey()));
@@ -159,6 +165,37 @@ final class WireFormat {
       throw new MessageTooLargeException(queue, size, SqsLimits.MAX_MESSAGE_BYTES);
     }
     return new Encoded(text, attributes, trace, size);
+  }
+
+  /**
+   * Tracing never makes a send fail: when the W3C trace headers are what pushes a message over the
+   * attribute limit (the tracing layer cannot know that a non-text body costs a slot here), they
+   * go, baggage first, then tracestate, then traceparent; the context still travels in
+   * AWSTraceHeader.
+   *
+   * @return how many attributes were dropped
+   */
+  private static int dropTraceHeadersOverBudget(
+      String queue, List<Map.Entry<String, String>> plain, int count, boolean hasTraceHeader) {
+    int dropped = 0;
+    for (String name : W3C_TRACE_HEADERS) {
+      if (count - dropped <= SqsLimits.MAX_ATTRIBUTES) {
+        break;
+      }
+      if (plain.removeIf(e -> e.getKey().equals(name))) {
+        dropped++;
+      }
+    }
+    if (dropped > 0) {
+      log.warn(
+          "message to queue '{}' is over SQS's {} message attributes; dropped {} W3C trace"
+              + " header(s){}",
+          queue,
+          SqsLimits.MAX_ATTRIBUTES,
+          dropped,
+          hasTraceHeader ? "; the trace goes on through " + TRACE_HEADER : "");
+    }
+    return dropped;
   }
 
   /** The bytes and headers of a received message. */

@@ -171,4 +171,37 @@ class WireFormatTest {
             .build();
     assertThat(WireFormat.decode(m).headers()).containsEntry("bin", "AQI=");
   }
+
+  @Test
+  void traceHeadersGiveWayWhenANonTextBodyNeedsTheLastAttribute() {
+    Map<String, String> headers = new LinkedHashMap<>();
+    for (int i = 0; i < 8; i++) {
+      headers.put("h" + i, "v" + i);
+    }
+    headers.put("traceparent", "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01");
+    headers.put("tracestate", "k=v");
+    headers.put(
+        "AWSTraceHeader",
+        "Root=1-5759e988-bd862e3fe1be46a994272793;Parent=53995c3f42cd8ad8;Sampled=1");
+    byte[] binary = {(byte) 0xff, 0, 1};
+
+    WireFormat.Encoded e = WireFormat.encode(Q, binary, headers);
+
+    assertThat(e.attributes())
+        .hasSize(10)
+        .containsKeys("h0", "h7", WireFormat.BODY_ENCODING, "traceparent")
+        .doesNotContainKey("tracestate");
+    assertThat(e.traceHeader()).isNotNull();
+  }
+
+  @Test
+  void userHeadersAreNeverDroppedToMakeRoom() {
+    Map<String, String> headers = new LinkedHashMap<>();
+    for (int i = 0; i < 10; i++) {
+      headers.put("h" + i, "v" + i);
+    }
+    assertThatThrownBy(() -> WireFormat.encode(Q, new byte[] {(byte) 0xff}, headers))
+        .isInstanceOf(SendFailedException.class)
+        .hasMessageContaining("needs 11 message attributes");
+  }
 }
