@@ -23,7 +23,7 @@ class SqsEndToEndIT extends EndToEndScenario {
 
   @AfterAll
   static void stopSqs() {
-    server.stopAndWait();
+    server.stopAndGetFuture().apply(); // finishes once its open long polls time out
   }
 
   @Override

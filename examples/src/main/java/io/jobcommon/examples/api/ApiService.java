@@ -9,6 +9,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
 import java.net.URI;
+import java.time.Duration;
 import java.util.Objects;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -43,10 +44,12 @@ public final class ApiService implements AutoCloseable {
 
   private final HttpServer server;
   private final ExecutorService executor;
+  private final Draining draining;
 
-  private ApiService(HttpServer server, ExecutorService executor) {
+  private ApiService(HttpServer server, ExecutorService executor, Draining draining) {
     this.server = server;
     this.executor = executor;
+    this.draining = draining;
   }
 
   /** Starts serving on {@code port} of every interface (0: any free port), default queues. */
@@ -70,11 +73,12 @@ public final class ApiService implements AutoCloseable {
     AtomicInteger n = new AtomicInteger();
     ExecutorService executor =
         Executors.newFixedThreadPool(4, r -> new Thread(r, "api-http-" + n.incrementAndGet()));
-    server.createContext(
-        UPLOAD_PATH, new UploadHandler(client, openTelemetry, queues.sbomProcess()));
+    Draining draining =
+        new Draining(new UploadHandler(client, openTelemetry, queues.sbomProcess()));
+    server.createContext(UPLOAD_PATH, draining);
     server.setExecutor(executor);
     server.start();
-    return new ApiService(server, executor);
+    return new ApiService(server, executor, draining);
   }
 
   /**
@@ -103,10 +107,15 @@ public final class ApiService implements AutoCloseable {
     return URI.create("http://127.0.0.1:" + port() + UPLOAD_PATH);
   }
 
-  /** Stops accepting requests, lets running ones finish (up to 2 s), and frees the threads. */
+  /**
+   * Answers new requests with 503, lets running ones finish (up to 5 s), then stops the server and
+   * frees its threads.
+   */
   @Override
   public void close() {
-    server.stop(2);
+    // HttpServer.stop(delay) on JDK 17 waits the whole delay even when idle; drain ourselves.
+    draining.drain(Duration.ofSeconds(5));
+    server.stop(0);
     executor.shutdown();
     try {
       executor.awaitTermination(2, TimeUnit.SECONDS);

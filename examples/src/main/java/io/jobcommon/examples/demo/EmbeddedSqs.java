@@ -30,8 +30,12 @@ final class EmbeddedSqs implements AutoCloseable {
     return endpoint;
   }
 
+  /**
+   * Starts stopping the server and returns: it finishes on its own threads once the long polls it
+   * still holds time out (up to 20 s), which nobody needs to wait for.
+   */
   @Override
   public void close() {
-    server.stopAndWait();
+    server.stopAndGetFuture().apply();
   }
 }
