@@ -109,7 +109,8 @@ final class Telemetry {
                     if (settings.keepErrors()) {
                       // The configured processors export sampled spans only; this one adds the
                       // unsampled spans that ended in ERROR, through the same exporters.
-                      exporters.forEach(e -> builder.addSpanProcessor(UnsampledErrors.exporter(e)));
+                      exporters.forEach(
+                          e -> builder.addSpanProcessor(JobSampling.exportUnsampledErrors(e)));
                     }
                     return builder;
                   })
