@@ -199,9 +199,13 @@ public final class SqsTransport implements Transport {
       client.close();
     }
     if (eventLoops != null) {
-      // The SDK's own event loops linger 2 s after close (netty's quiet period); nothing is in
-      // flight any more, so none is needed.
-      eventLoops.eventLoopGroup().shutdownGracefully(0, 5, TimeUnit.SECONDS).awaitUninterruptibly();
+      // Netty's default quiet period would hold every close for 2 s. None at all races the
+      // connection pool's own closing tasks (a RejectedExecutionException logged by Netty), so
+      // give them a short one.
+      eventLoops
+          .eventLoopGroup()
+          .shutdownGracefully(100, 5_000, TimeUnit.MILLISECONDS)
+          .awaitUninterruptibly();
     }
     log.debug("SQS transport closed");
   }
