@@ -55,8 +55,25 @@ final class Telemetry implements AutoCloseable {
    * @param sinkCount the sink's received-span count, or null when there is no sink
    */
   Telemetry(BenchOptions o, @Nullable String otlpEndpoint, @Nullable LongSupplier sinkCount) {
-    this.batch = o.batchProcessor();
-    this.sampling = o.sampling();
+    this(o.sampling(), o.batchProcessor(), otlpEndpoint, sinkCount);
+  }
+
+  /** Sampling everything, default batch settings, the no-op exporter: for micro-benchmarks. */
+  static Telemetry noopExport() {
+    return new Telemetry(
+        1.0,
+        new BenchOptions.BatchSettings(2048, 512, Duration.ofSeconds(5), Duration.ofSeconds(30)),
+        null,
+        null);
+  }
+
+  private Telemetry(
+      double sampling,
+      BenchOptions.BatchSettings batch,
+      @Nullable String otlpEndpoint,
+      @Nullable LongSupplier sinkCount) {
+    this.batch = batch;
+    this.sampling = sampling;
     this.sinkCount = sinkCount;
     this.sinkCountAtStart = sinkCount == null ? 0 : sinkCount.getAsLong();
     SpanExporter target =
@@ -81,7 +98,7 @@ final class Telemetry implements AutoCloseable {
             .setTracerProvider(
                 SdkTracerProvider.builder()
                     .setResource(resource)
-                    .setSampler(Sampler.parentBased(Sampler.traceIdRatioBased(o.sampling())))
+                    .setSampler(Sampler.parentBased(Sampler.traceIdRatioBased(sampling)))
                     .addSpanProcessor(new CountingProcessor())
                     .addSpanProcessor(processor)
                     .build())
