@@ -2,6 +2,7 @@ package io.jobcommon.benchmarks;
 
 import io.jobcommon.messaging.rabbitmq.RabbitMqTransport;
 import io.jobcommon.messaging.spi.Transport;
+import io.jobcommon.messaging.sqs.SqsTransport;
 import io.jobcommon.messaging.testing.InMemoryTransport;
 import java.util.List;
 import java.util.UUID;
@@ -13,15 +14,17 @@ import org.jspecify.annotations.Nullable;
  */
 final class BenchEnvironment implements AutoCloseable {
   private @Nullable SinkProcess sink;
+  private @Nullable SqsBroker sqs;
 
   /** A workload for {@code o}'s broker, client and tracing, on a new queue. */
   Workload workload(BenchOptions o) throws Exception {
     String queue = "bench-" + UUID.randomUUID().toString().substring(0, 8);
     if (o.client().equals("raw")) {
-      if (o.broker().equals("rabbitmq")) {
-        return new RawRabbitWorkload(o, queue);
-      }
-      throw new IllegalArgumentException("no raw client for broker " + o.broker());
+      return switch (o.broker()) {
+        case "rabbitmq" -> new RawRabbitWorkload(o, queue);
+        case "sqs" -> new RawSqsWorkload(o, queue, sqs(o));
+        default -> throw new IllegalArgumentException("no raw client for broker " + o.broker());
+      };
     }
     Telemetry telemetry = telemetry(o);
     try {
@@ -29,6 +32,7 @@ final class BenchEnvironment implements AutoCloseable {
         case "in-memory" ->
             new SdkWorkload(o, queue, InMemoryTransport.create(), telemetry, () -> {});
         case "rabbitmq" -> new SdkWorkload(o, queue, rabbit(o), telemetry, rabbitCleanup(o, queue));
+        case "sqs" -> new SdkWorkload(o, queue, sqsTransport(o), telemetry, sqsCleanup(o, queue));
         default -> throw new IllegalArgumentException("broker " + o.broker() + " is not available");
       };
     } catch (RuntimeException e) {
@@ -59,6 +63,28 @@ final class BenchEnvironment implements AutoCloseable {
     return sink;
   }
 
+  private SqsBroker sqs(BenchOptions o) {
+    if (sqs == null) {
+      String endpoint = o.sqsEndpoint();
+      sqs = endpoint != null ? SqsBroker.external(endpoint) : SqsBroker.embedded();
+    }
+    return sqs;
+  }
+
+  private Transport sqsTransport(BenchOptions o) {
+    SqsBroker broker = sqs(o);
+    return SqsTransport.builder()
+        .setEndpointOverride(broker.endpoint())
+        .setRegion("us-east-1")
+        .setCredentialsProvider(broker.credentials())
+        .setAutoCreateQueues(true)
+        .build();
+  }
+
+  private Workload.Cleanup sqsCleanup(BenchOptions o, String queue) {
+    return new SqsCleanup(sqs(o), List.of(queue, queue + "-dlq"));
+  }
+
   private static Transport rabbit(BenchOptions o) {
     return RabbitMqTransport.builder().setUri(o.rabbitUri()).setConnectionName("bench-sdk").build();
   }
@@ -71,6 +97,9 @@ final class BenchEnvironment implements AutoCloseable {
   public void close() {
     if (sink != null) {
       sink.close();
+    }
+    if (sqs != null) {
+      sqs.close();
     }
   }
 }
