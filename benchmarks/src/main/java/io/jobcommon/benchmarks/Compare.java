@@ -19,11 +19,13 @@ final class Compare {
   private final BenchOptions options;
   private final BenchEnvironment environment;
   private final PrintStream out;
+  private final PrintStream err;
 
-  Compare(BenchOptions options, BenchEnvironment environment, PrintStream out) {
+  Compare(BenchOptions options, BenchEnvironment environment, PrintStream out, PrintStream err) {
     this.options = options;
     this.environment = environment;
     this.out = out;
+    this.err = err;
   }
 
   /** The variants for the broker: there is no raw client for the in-memory broker. */
@@ -58,8 +60,14 @@ final class Compare {
     return summary;
   }
 
+  /** One run; a failed run (a broker connection cut by someone else, say) is tried once more. */
   private Result runOnce(BenchOptions v) throws Exception {
-    return new LoadRun(v).run(environment.workload(v));
+    try {
+      return new LoadRun(v).run(environment.workload(v));
+    } catch (IllegalStateException e) {
+      err.println("run of " + v.client() + "/" + v.tracing() + " failed, running it again: " + e);
+      return new LoadRun(v).run(environment.workload(v));
+    }
   }
 
   private void print(Result r) {

@@ -33,7 +33,8 @@ final class LoadRun {
         body -> {
           meter.consumed(body);
           backlog.release();
-        });
+        },
+        error -> failure.compareAndSet(null, error));
     long start = System.nanoTime();
     long deadline = options.messages() > 0 ? Long.MAX_VALUE : start + options.duration().toNanos();
     List<Thread> threads = new ArrayList<>();
@@ -109,9 +110,17 @@ final class LoadRun {
     }
   }
 
-  private static void acquire(Semaphore s, int permits, String what) throws InterruptedException {
-    if (!s.tryAcquire(permits, STALL_NANOS, TimeUnit.NANOSECONDS)) {
-      throw new IllegalStateException("waited 30 s for " + what + "; is the broker stuck?");
+  /** Waits for permits; gives up when the run failed elsewhere or after 30 s. */
+  private void acquire(Semaphore s, int permits, String what) throws InterruptedException {
+    long deadline = System.nanoTime() + STALL_NANOS;
+    while (!s.tryAcquire(permits, 100, TimeUnit.MILLISECONDS)) {
+      Throwable error = failure.get();
+      if (error != null) {
+        throw new IllegalStateException("gave up waiting for " + what + ": " + error, error);
+      }
+      if (System.nanoTime() > deadline) {
+        throw new IllegalStateException("waited 30 s for " + what + "; is the broker stuck?");
+      }
     }
   }
 

@@ -35,7 +35,7 @@ public final class Main {
         case "run":
           return single(BenchOptions.parse(new Args(rest)), out);
         case "compare":
-          return compare(BenchOptions.parse(new Args(rest)), out);
+          return compare(BenchOptions.parse(new Args(rest)), out, err);
         case "sink":
           return sink(new Args(rest), out);
         case "jmh":
@@ -63,9 +63,9 @@ public final class Main {
     }
   }
 
-  private static int compare(BenchOptions o, PrintStream out) throws Exception {
+  private static int compare(BenchOptions o, PrintStream out, PrintStream err) throws Exception {
     try (BenchEnvironment env = new BenchEnvironment()) {
-      new Compare(o, env, out).run();
+      new Compare(o, env, out, err).run();
       return 0;
     }
   }

@@ -34,6 +34,8 @@ final class RabbitAdmin implements Workload.Cleanup {
     ConnectionFactory factory = new ConnectionFactory();
     try {
       factory.setUri(uri);
+      // Hand-written code as the raw variant means it: a lost connection ends the run.
+      factory.setAutomaticRecoveryEnabled(false);
       return factory.newConnection(name);
     } catch (URISyntaxException | GeneralSecurityException | TimeoutException e) {
       throw new IOException("cannot connect to RabbitMQ at " + mask(uri) + ": " + e, e);

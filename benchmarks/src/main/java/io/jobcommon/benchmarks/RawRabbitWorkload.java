@@ -40,9 +40,16 @@ final class RawRabbitWorkload implements Workload {
   }
 
   @Override
-  public void startConsumers(Consumer<byte[]> onMessage) throws IOException {
+  public void startConsumers(Consumer<byte[]> onMessage, Consumer<Throwable> onFailure)
+      throws IOException {
     for (int i = 0; i < options.consumers(); i++) {
       Channel ch = consumeConnection.createChannel();
+      ch.addShutdownListener(
+          cause -> {
+            if (!cause.isInitiatedByApplication()) {
+              onFailure.accept(cause);
+            }
+          });
       ch.basicQos(options.prefetch() + 1);
       ch.basicConsume(
           queue,
@@ -95,6 +102,14 @@ final class RawRabbitWorkload implements Workload {
       this.channel = channel;
       channel.confirmSelect();
       channel.addConfirmListener(this);
+      // No confirm comes once the channel is gone: fail what waits for one, at once.
+      channel.addShutdownListener(
+          cause -> {
+            Map.Entry<Long, SendCallback> e;
+            while ((e = unconfirmed.pollFirstEntry()) != null) {
+              e.getValue().done(1, cause);
+            }
+          });
     }
 
     @Override

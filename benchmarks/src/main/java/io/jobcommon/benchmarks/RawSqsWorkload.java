@@ -36,9 +36,18 @@ final class RawSqsWorkload implements Workload {
   }
 
   @Override
-  public void startConsumers(Consumer<byte[]> onMessage) {
+  public void startConsumers(Consumer<byte[]> onMessage, Consumer<Throwable> onFailure) {
     for (int i = 0; i < options.consumers(); i++) {
-      Thread t = new Thread(() -> poll(onMessage), "bench-raw-sqs-poller-" + i);
+      Thread t =
+          new Thread(
+              () -> {
+                try {
+                  poll(onMessage);
+                } catch (RuntimeException e) {
+                  onFailure.accept(e);
+                }
+              },
+              "bench-raw-sqs-poller-" + i);
       t.setDaemon(true);
       pollers.add(t);
       t.start();

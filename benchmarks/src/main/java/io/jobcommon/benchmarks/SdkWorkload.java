@@ -54,7 +54,7 @@ final class SdkWorkload implements Workload {
   }
 
   @Override
-  public void startConsumers(Consumer<byte[]> onMessage) {
+  public void startConsumers(Consumer<byte[]> onMessage, Consumer<Throwable> onFailure) {
     ConsumerOptions consumerOptions =
         ConsumerOptions.builder()
             .setConcurrency(options.consumers())

@@ -12,8 +12,11 @@ import org.jspecify.annotations.Nullable;
  */
 interface Workload extends AutoCloseable {
 
-  /** Starts consuming; every received body goes to {@code onMessage}, on a consumer thread. */
-  void startConsumers(Consumer<byte[]> onMessage) throws Exception;
+  /**
+   * Starts consuming; every received body goes to {@code onMessage}, on a consumer thread. A
+   * consumer that stops for good (its connection lost) reports to {@code onFailure}.
+   */
+  void startConsumers(Consumer<byte[]> onMessage, Consumer<Throwable> onFailure) throws Exception;
 
   /** A producer for one producer thread. */
   Producer producer() throws Exception;
