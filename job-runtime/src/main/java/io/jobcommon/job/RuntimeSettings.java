@@ -20,6 +20,7 @@ final class RuntimeSettings {
   static final String SERVICE_NAME = "SERVICE_NAME";
   static final String ENV = "ENV";
   static final String VERSION = "VERSION";
+  static final String JOB_TRACES_KEEP_ERRORS = "JOB_TRACES_KEEP_ERRORS";
 
   static final Duration DEFAULT_SHUTDOWN_TIMEOUT = Duration.ofSeconds(30);
 
@@ -29,6 +30,7 @@ final class RuntimeSettings {
   private final Optional<String> serviceName;
   private final Optional<String> environmentName;
   private final Optional<String> version;
+  private final boolean keepErrors;
 
   private RuntimeSettings(
       Optional<String> broker,
@@ -36,13 +38,15 @@ final class RuntimeSettings {
       OptionalInt healthPort,
       Optional<String> serviceName,
       Optional<String> environmentName,
-      Optional<String> version) {
+      Optional<String> version,
+      boolean keepErrors) {
     this.broker = broker;
     this.shutdownTimeout = shutdownTimeout;
     this.healthPort = healthPort;
     this.serviceName = serviceName;
     this.environmentName = environmentName;
     this.version = version;
+    this.keepErrors = keepErrors;
   }
 
   /**
@@ -56,7 +60,13 @@ final class RuntimeSettings {
     Duration timeout = env.getDuration(JOB_SHUTDOWN_TIMEOUT, DEFAULT_SHUTDOWN_TIMEOUT);
     OptionalInt port = parsePort(env.get(JOB_HEALTH_PORT));
     return new RuntimeSettings(
-        broker, timeout, port, env.get(SERVICE_NAME), env.get(ENV), env.get(VERSION));
+        broker,
+        timeout,
+        port,
+        env.get(SERVICE_NAME),
+        env.get(ENV),
+        env.get(VERSION),
+        env.getBoolean(JOB_TRACES_KEEP_ERRORS, false));
   }
 
   private static OptionalInt parsePort(Optional<String> value) {
@@ -107,6 +117,14 @@ final class RuntimeSettings {
   /** {@code VERSION}, if set. */
   Optional<String> version() {
     return version;
+  }
+
+  /**
+   * {@code JOB_TRACES_KEEP_ERRORS}: export spans that end in ERROR even when the head sampler
+   * dropped their trace.
+   */
+  boolean keepErrors() {
+    return keepErrors;
   }
 
   /** Whether {@code ENV} names production, where the default sampling ratio is lower. */

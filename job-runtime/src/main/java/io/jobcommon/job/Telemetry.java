@@ -8,8 +8,10 @@ import io.opentelemetry.sdk.autoconfigure.AutoConfiguredOpenTelemetrySdk;
 import io.opentelemetry.sdk.autoconfigure.spi.ConfigProperties;
 import io.opentelemetry.sdk.common.CompletableResultCode;
 import io.opentelemetry.sdk.resources.Resource;
+import io.opentelemetry.sdk.trace.export.SpanExporter;
 import io.opentelemetry.sdk.trace.samplers.Sampler;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
@@ -81,17 +83,37 @@ final class Telemetry {
       RuntimeSettings settings,
       @Nullable String codeServiceName) {
     SpanCounter counter = new SpanCounter();
+    List<SpanExporter> exporters = new ArrayList<>();
     try {
       OpenTelemetrySdk sdk =
           AutoConfiguredOpenTelemetrySdk.builder()
               .disableShutdownHook()
               .addPropertiesSupplier(() -> DEFAULTS)
               .addPropertiesCustomizer(config -> overrides(environment, processEnvironment))
-              .addSamplerCustomizer((sampler, config) -> sampler(sampler, config, environment))
+              .addSamplerCustomizer(
+                  (sampler, config) -> {
+                    Sampler head = sampler(sampler, config, environment);
+                    return settings.keepErrors() ? JobSampling.keepingErrors(head) : head;
+                  })
               .addResourceCustomizer(
                   (resource, config) -> resource(resource, config, settings, codeServiceName))
               .addSpanProcessorCustomizer((processor, config) -> counter.wrap(processor))
-              .addSpanExporterCustomizer((exporter, config) -> counter.wrap(exporter))
+              .addSpanExporterCustomizer(
+                  (exporter, config) -> {
+                    SpanExporter counted = counter.wrap(exporter);
+                    exporters.add(counted);
+                    return counted;
+                  })
+              .addTracerProviderCustomizer(
+                  (builder, config) -> {
+                    if (settings.keepErrors()) {
+                      // The configured processors export sampled spans only; this one adds the
+                      // unsampled spans that ended in ERROR, through the same exporters.
+                      exporters.forEach(
+                          e -> builder.addSpanProcessor(JobSampling.exportUnsampledErrors(e)));
+                    }
+                    return builder;
+                  })
               .build()
               .getOpenTelemetrySdk();
       return new Telemetry(sdk, sdk, true, counter);

@@ -32,7 +32,7 @@ class ConfigurationTest {
             Map.of("MESSAGING_BROKER", "kafka"),
             "MESSAGING_BROKER",
             "MESSAGING_BROKER is not a known broker: 'kafka' (expected sqs, rabbitmq or in-memory;"
-                + " transports on the class path: in-memory, rabbitmq)"),
+                + " transports on the class path: in-memory, rabbitmq, sqs)"),
         Arguments.of(
             Map.of("MESSAGING_BROKER", "in-memory", "JOB_SHUTDOWN_TIMEOUT", "soon"),
             "JOB_SHUTDOWN_TIMEOUT",

@@ -138,4 +138,56 @@ class OtlpExportTest {
           .isEqualTo("0 spans exported, 1 dropped (1 in failed exports)");
     }
   }
+
+  @Test
+  void withKeepErrorsAFailedRunIsExportedEvenWhenItsTraceWasNotSampled() {
+    Map<String, String> neverSample =
+        Map.of(
+            "OTEL_TRACES_SAMPLER", "traceidratio",
+            "OTEL_TRACES_SAMPLER_ARG", "0",
+            "OTEL_METRICS_EXPORTER", "none",
+            "JOB_TRACES_KEEP_ERRORS", "true");
+    try (JobRuntime runtime =
+        JobRuntime.builder()
+            .setEnvironment(env(neverSample))
+            .setRegisterShutdownHook(false)
+            .build()) {
+      assertThat(runtime.runScheduled("fine", ctx -> {})).isZero();
+      int code =
+          runtime.runScheduled(
+              "broken",
+              ctx -> {
+                throw new IllegalStateException("vulnerability feed unreachable");
+              });
+
+      assertThat(code).isEqualTo(1);
+      assertThat(receiver.spans())
+          .singleElement()
+          .satisfies(s -> assertThat(s.name()).isEqualTo("broken"));
+    }
+  }
+
+  @Test
+  void withoutKeepErrorsAnUnsampledFailedRunIsNotExported() {
+    try (JobRuntime runtime =
+        JobRuntime.builder()
+            .setEnvironment(
+                env(
+                    Map.of(
+                        "OTEL_TRACES_SAMPLER", "traceidratio",
+                        "OTEL_TRACES_SAMPLER_ARG", "0",
+                        "OTEL_METRICS_EXPORTER", "none")))
+            .setRegisterShutdownHook(false)
+            .build()) {
+      int code =
+          runtime.runScheduled(
+              "broken",
+              ctx -> {
+                throw new IllegalStateException("vulnerability feed unreachable");
+              });
+
+      assertThat(code).isEqualTo(1);
+      assertThat(receiver.spans()).isEmpty();
+    }
+  }
 }

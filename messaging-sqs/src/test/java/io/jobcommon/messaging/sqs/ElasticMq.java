@@ -16,11 +16,12 @@ import software.amazon.awssdk.services.sqs.SqsAsyncClient;
 /**
  * An embedded ElasticMQ (a real SQS-protocol server in the test JVM) shared by one test class:
  * {@code @RegisterExtension static final ElasticMq sqs = new ElasticMq();} starts it before the
- * class's first test and stops it after its last.
+ * class's first test and stops it after its last. Shared with other modules' tests through this
+ * module's test jar.
  */
-final class ElasticMq implements BeforeAllCallback, AfterAllCallback {
+public final class ElasticMq implements BeforeAllCallback, AfterAllCallback {
   /** ElasticMQ does not check signatures; any key will do. */
-  static final AwsCredentialsProvider CREDENTIALS =
+  public static final AwsCredentialsProvider CREDENTIALS =
       StaticCredentialsProvider.create(AwsBasicCredentials.create("test", "test"));
 
   private SQSRestServer server;
@@ -36,16 +37,19 @@ final class ElasticMq implements BeforeAllCallback, AfterAllCallback {
   @Override
   public void afterAll(ExtensionContext context) {
     if (server != null) {
-      server.stopAndWait();
+      // Start the stop without waiting: a consumer's cancelled long poll keeps the server's
+      // graceful termination busy for its full 20 s, and the next class starts its own server.
+      server.stopAndGetFuture().apply();
     }
   }
 
-  URI endpoint() {
+  /** The server's endpoint, {@code http://127.0.0.1:<port>}. */
+  public URI endpoint() {
     return endpoint;
   }
 
   /** A raw client of the server, with {@code interceptors} (the SDK's own seam) on every call. */
-  SqsAsyncClient client(ExecutionInterceptor... interceptors) {
+  public SqsAsyncClient client(ExecutionInterceptor... interceptors) {
     return SqsAsyncClient.builder()
         .region(Region.US_EAST_1)
         .endpointOverride(endpoint)
@@ -55,7 +59,7 @@ final class ElasticMq implements BeforeAllCallback, AfterAllCallback {
   }
 
   /** A transport builder that makes its own client for this server, auto-create on. */
-  SqsTransport.Builder transport() {
+  public SqsTransport.Builder transport() {
     return SqsTransport.builder()
         .setEndpointOverride(endpoint)
         .setCredentialsProvider(CREDENTIALS)

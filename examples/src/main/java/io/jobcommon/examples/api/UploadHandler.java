@@ -1,0 +1,198 @@
+package io.jobcommon.examples.api;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.json.JsonMapper;
+import com.sun.net.httpserver.Headers;
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpHandler;
+import io.jobcommon.examples.domain.Component;
+import io.jobcommon.examples.domain.SbomUploaded;
+import io.jobcommon.messaging.MessageClient;
+import io.jobcommon.messaging.MessagingException;
+import io.opentelemetry.api.OpenTelemetry;
+import io.opentelemetry.api.trace.Span;
+import io.opentelemetry.api.trace.SpanKind;
+import io.opentelemetry.api.trace.StatusCode;
+import io.opentelemetry.api.trace.Tracer;
+import io.opentelemetry.api.trace.propagation.W3CTraceContextPropagator;
+import io.opentelemetry.context.Context;
+import io.opentelemetry.context.Scope;
+import io.opentelemetry.context.propagation.TextMapGetter;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.URLDecoder;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.slf4j.MDC;
+
+/**
+ * {@code POST /api/sboms/upload}: one SERVER span per request, continuing the caller's W3C trace;
+ * the message is sent inside it, so its PRODUCER span is the SERVER span's child. Thread-safe.
+ */
+final class UploadHandler implements HttpHandler {
+  private static final Logger log = LoggerFactory.getLogger(UploadHandler.class);
+  private static final int MAX_BODY = 1024 * 1024;
+  // A CycloneDX document has many more fields than the ones read here.
+  private static final ObjectMapper JSON =
+      JsonMapper.builder().disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES).build();
+
+  private static final TextMapGetter<Headers> HEADERS =
+      new TextMapGetter<>() {
+        @Override
+        public Iterable<String> keys(Headers carrier) {
+          return carrier.keySet();
+        }
+
+        @Override
+        public @Nullable String get(@Nullable Headers carrier, String key) {
+          return carrier == null ? null : carrier.getFirst(key); // case-insensitive
+        }
+      };
+
+  private final MessageClient client;
+  private final Tracer tracer;
+  private final String queue;
+
+  UploadHandler(MessageClient client, OpenTelemetry openTelemetry, String queue) {
+    this.client = client;
+    this.tracer = openTelemetry.getTracer("io.jobcommon.examples.api");
+    this.queue = queue;
+  }
+
+  /** The SBOM document: only the component list is read. */
+  record SbomDocument(@Nullable List<Component> components) {}
+
+  /** What a 4xx or 5xx answer says. */
+  private static final class HttpError extends Exception {
+    private static final long serialVersionUID = 1L;
+    final int status;
+
+    HttpError(int status, String message) {
+      super(message);
+      this.status = status;
+    }
+  }
+
+  @Override
+  @SuppressWarnings("try") // the scope and MDC entries are only held open
+  public void handle(HttpExchange exchange) throws IOException {
+    String method = exchange.getRequestMethod();
+    Context parent =
+        W3CTraceContextPropagator.getInstance()
+            .extract(Context.root(), exchange.getRequestHeaders(), HEADERS);
+    Span span =
+        tracer
+            .spanBuilder(method + " " + ApiService.UPLOAD_PATH)
+            .setSpanKind(SpanKind.SERVER)
+            .setParent(parent)
+            .setAttribute("http.request.method", method)
+            .setAttribute("http.route", ApiService.UPLOAD_PATH)
+            .setAttribute("url.path", exchange.getRequestURI().getPath())
+            .setAttribute("url.scheme", "http")
+            .setAttribute("server.port", (long) exchange.getLocalAddress().getPort())
+            .startSpan();
+    int status = 500;
+    try (Scope ignored = span.makeCurrent();
+        MDC.MDCCloseable traceId =
+            MDC.putCloseable("trace_id", span.getSpanContext().getTraceId());
+        MDC.MDCCloseable spanId = MDC.putCloseable("span_id", span.getSpanContext().getSpanId())) {
+      String body;
+      try {
+        body = upload(exchange);
+        status = 202;
+      } catch (HttpError e) {
+        status = e.status;
+        body = error(e.getMessage());
+      } catch (MessagingException e) {
+        // The broker did not take the message: the client may retry; nothing was accepted.
+        log.warn("upload not queued: {}", e.getMessage());
+        span.recordException(e);
+        status = 503;
+        body = error("the upload could not be queued, try again");
+      }
+      span.setAttribute("http.response.status_code", (long) status);
+      if (status >= 500) {
+        span.setStatus(StatusCode.ERROR);
+      }
+      respond(exchange, status, body);
+    } catch (RuntimeException | IOException e) {
+      span.recordException(e);
+      span.setStatus(StatusCode.ERROR);
+      throw e;
+    } finally {
+      exchange.close();
+      span.end();
+    }
+  }
+
+  private String upload(HttpExchange exchange) throws HttpError, IOException {
+    if (!"POST".equals(exchange.getRequestMethod())) {
+      exchange.getResponseHeaders().set("Allow", "POST");
+      throw new HttpError(405, "use POST");
+    }
+    if (!ApiService.UPLOAD_PATH.equals(exchange.getRequestURI().getPath())) {
+      throw new HttpError(404, "no such endpoint: " + exchange.getRequestURI().getPath());
+    }
+    String orgId = queryParameter(exchange.getRequestURI().getRawQuery(), "orgId");
+    if (orgId == null || orgId.isBlank()) {
+      throw new HttpError(400, "the orgId query parameter is required");
+    }
+    SbomDocument sbom = readSbom(exchange.getRequestBody());
+    String sbomId = "sbom-" + UUID.randomUUID();
+    String messageId = client.send(queue, new SbomUploaded(sbomId, orgId, sbom.components()));
+    log.info("sbom {} of org {} queued as message {}", sbomId, orgId, messageId);
+    return JSON.writeValueAsString(Map.of("sbomId", sbomId, "messageId", messageId));
+  }
+
+  private static SbomDocument readSbom(InputStream in) throws HttpError, IOException {
+    byte[] bytes = in.readNBytes(MAX_BODY + 1);
+    if (bytes.length > MAX_BODY) {
+      throw new HttpError(413, "the SBOM is larger than " + MAX_BODY + " bytes");
+    }
+    SbomDocument sbom;
+    try {
+      sbom = JSON.readValue(bytes, SbomDocument.class);
+    } catch (JsonProcessingException e) {
+      throw new HttpError(400, "the body is not an SBOM in JSON: " + e.getOriginalMessage());
+    }
+    if (sbom == null || sbom.components() == null) {
+      throw new HttpError(400, "the SBOM has no \"components\" list");
+    }
+    return sbom;
+  }
+
+  private static @Nullable String queryParameter(@Nullable String rawQuery, String name) {
+    if (rawQuery == null) {
+      return null;
+    }
+    for (String pair : rawQuery.split("&")) {
+      int eq = pair.indexOf('=');
+      String key = eq < 0 ? pair : pair.substring(0, eq);
+      if (URLDecoder.decode(key, StandardCharsets.UTF_8).equals(name)) {
+        return eq < 0 ? "" : URLDecoder.decode(pair.substring(eq + 1), StandardCharsets.UTF_8);
+      }
+    }
+    return null;
+  }
+
+  private static String error(@Nullable String message) throws JsonProcessingException {
+    return JSON.writeValueAsString(Map.of("error", String.valueOf(message)));
+  }
+
+  private static void respond(HttpExchange exchange, int status, String body) throws IOException {
+    byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
+    exchange.getResponseHeaders().set("Content-Type", "application/json");
+    exchange.sendResponseHeaders(status, bytes.length);
+    try (OutputStream out = exchange.getResponseBody()) {
+      out.write(bytes);
+    }
+  }
+}
