@@ -95,7 +95,8 @@ public final class HandlerPool {
       unstarted.add(((Task) r).delivery);
     }
     try {
-      if (!executor.awaitTermination(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
+      if (!executor.awaitTermination(timeout.toMillis(), TimeUnit.MILLISECONDS)
+          && running.get() > 0) {
         log.warn(
             "{} handler(s) of queue {} still running after the shutdown timeout of {}; interrupting"
                 + " them, their messages will be redelivered",

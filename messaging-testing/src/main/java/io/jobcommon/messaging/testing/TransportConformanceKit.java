@@ -41,7 +41,10 @@ import org.junit.jupiter.api.Timeout;
  * class SqsTransportConformanceIT extends TransportConformanceKit {
  *   @Override
  *   protected Transport createTransport() {
- *     return SqsTransport.builder().setEndpoint(elasticMq.endpoint()).setAutoCreateQueues(true).build();
+ *     return SqsTransport.builder()
+ *         .setEndpointOverride(elasticMq.endpoint())
+ *         .setAutoCreateQueues(true)
+ *         .build();
  *   }
  * }
  * }</pre>

@@ -115,7 +115,23 @@ public final class JobSampling {
    * processors).
    */
   public static SpanProcessor sampledOrError(SpanProcessor delegate) {
-    return new SampledOrErrorSpanProcessor(Objects.requireNonNull(delegate, "delegate"));
+    return new FilteringSpanProcessor(
+        Objects.requireNonNull(delegate, "delegate"),
+        FilteringSpanProcessor.SAMPLED_OR_ERROR,
+        "SampledOrError");
+  }
+
+  /**
+   * A batch processor that exports only the spans recorded without being sampled (see {@link
+   * #keepingErrors}) that end in ERROR: add it beside processors that already export the sampled
+   * ones (the SDK's autoconfigured pipeline), so no span is exported twice.
+   */
+  public static SpanProcessor exportUnsampledErrors(SpanExporter exporter) {
+    Objects.requireNonNull(exporter, "exporter");
+    return new FilteringSpanProcessor(
+        BatchSpanProcessor.builder(exporter).setExportUnsampledSpans(true).build(),
+        FilteringSpanProcessor.UNSAMPLED_ERROR,
+        "UnsampledErrors");
   }
 
   private static double ratio(Function<String, @Nullable String> environment) {

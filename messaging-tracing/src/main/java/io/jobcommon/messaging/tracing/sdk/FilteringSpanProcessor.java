@@ -6,13 +6,30 @@ import io.opentelemetry.sdk.common.CompletableResultCode;
 import io.opentelemetry.sdk.trace.ReadWriteSpan;
 import io.opentelemetry.sdk.trace.ReadableSpan;
 import io.opentelemetry.sdk.trace.SpanProcessor;
+import java.util.function.Predicate;
 
-/** Forwards ended spans that are sampled or have status ERROR; drops the other recorded ones. */
-final class SampledOrErrorSpanProcessor implements SpanProcessor {
+/** Forwards the ended spans a filter accepts to a delegate; drops the others. Thread-safe. */
+final class FilteringSpanProcessor implements SpanProcessor {
+  /** Sampled spans, and recorded ones that ended in ERROR. */
+  static final Predicate<ReadableSpan> SAMPLED_OR_ERROR =
+      span -> span.getSpanContext().isSampled() || isError(span);
+
+  /** Recorded spans that were not sampled and ended in ERROR. */
+  static final Predicate<ReadableSpan> UNSAMPLED_ERROR =
+      span -> !span.getSpanContext().isSampled() && isError(span);
+
   private final SpanProcessor delegate;
+  private final Predicate<ReadableSpan> filter;
+  private final String name;
 
-  SampledOrErrorSpanProcessor(SpanProcessor delegate) {
+  FilteringSpanProcessor(SpanProcessor delegate, Predicate<ReadableSpan> filter, String name) {
     this.delegate = delegate;
+    this.filter = filter;
+    this.name = name;
+  }
+
+  private static boolean isError(ReadableSpan span) {
+    return span.toSpanData().getStatus().getStatusCode() == StatusCode.ERROR;
   }
 
   @Override
@@ -27,8 +44,7 @@ final class SampledOrErrorSpanProcessor implements SpanProcessor {
 
   @Override
   public void onEnd(ReadableSpan span) {
-    if (span.getSpanContext().isSampled()
-        || span.toSpanData().getStatus().getStatusCode() == StatusCode.ERROR) {
+    if (filter.test(span)) {
       delegate.onEnd(span);
     }
   }
@@ -50,6 +66,6 @@ final class SampledOrErrorSpanProcessor implements SpanProcessor {
 
   @Override
   public String toString() {
-    return "SampledOrError{" + delegate + "}";
+    return name + "{" + delegate + "}";
   }
 }

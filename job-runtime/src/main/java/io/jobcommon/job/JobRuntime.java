@@ -1,0 +1,494 @@
+package io.jobcommon.job;
+
+import io.jobcommon.messaging.ConfigurationException;
+import io.jobcommon.messaging.Dispatcher;
+import io.jobcommon.messaging.JobConsumer;
+import io.jobcommon.messaging.MessageClient;
+import io.jobcommon.messaging.PayloadCodec;
+import io.jobcommon.messaging.spi.Subscription;
+import io.jobcommon.messaging.spi.Transport;
+import io.jobcommon.messaging.spi.TransportSettings;
+import io.jobcommon.messaging.tracing.MessagingTelemetry;
+import io.opentelemetry.api.OpenTelemetry;
+import io.opentelemetry.api.trace.Tracer;
+import java.io.PrintStream;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.function.ToIntFunction;
+import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Runs a {@code job-*} service from its environment: the broker named by {@code MESSAGING_BROKER},
+ * OpenTelemetry from the {@code OTEL_*} variables, every send and receipt traced. {@link #run}
+ * serves job workers until SIGTERM, {@link #runScheduled} runs a cron job in a fresh trace, {@link
+ * #client()} sends from an API service. On the way out in-flight handlers finish, the broker
+ * connection closes and telemetry is flushed, in that order.
+ *
+ * <pre>{@code
+ * public static void main(String[] args) {                     // a worker
+ *   System.exit(JobRuntime.launch(runtime -> runtime.run(new SbomProcessJob())));
+ * }
+ *
+ * public static void main(String[] args) {                     // a cron job
+ *   System.exit(JobRuntime.launch(runtime -> runtime.runScheduled("daily-vuln-match", ctx -> {
+ *     for (String org : orgs()) ctx.client().send("vulnerability-match-queue", new MatchRequest(org));
+ *   })));
+ * }
+ *
+ * try (JobRuntime runtime = JobRuntime.builder().setTransport(broker).build()) {  // a test
+ *   runtime.start(new SbomProcessJob());
+ *   runtime.client().send("sbom-process-queue", new SbomUploaded("s1", "o1"));
+ * }
+ * }</pre>
+ *
+ * <p>{@link #launch} turns a configuration error into one line on stderr and exit code {@value
+ * #EXIT_CONFIGURATION_ERROR}; {@link #fromEnvironment()} throws it as a {@link
+ * ConfigurationException} instead. The runtime never calls {@code System.exit}.
+ *
+ * <p>Thread-safe. Arguments must not be null.
+ */
+public final class JobRuntime implements AutoCloseable {
+  private static final Logger log = LoggerFactory.getLogger(JobRuntime.class);
+
+  /** Exit code of a clean run. */
+  public static final int EXIT_OK = 0;
+
+  /** Exit code of a failed scheduled job, or of a worker that could not drain in time. */
+  public static final int EXIT_FAILURE = 1;
+
+  /** Exit code of a configuration error found at start. */
+  public static final int EXIT_CONFIGURATION_ERROR = 2;
+
+  static final Duration FLUSH_TIMEOUT = Duration.ofSeconds(10);
+
+  private final Telemetry telemetry;
+  private final Transport transport;
+  private final boolean ownsTransport;
+  private final MessageClient client;
+  private final Tracer tracer;
+  private final Duration shutdownTimeout;
+  private final @Nullable HealthServer health;
+  private final @Nullable Thread shutdownHook;
+
+  private final Object lock = new Object();
+  private final CountDownLatch stopRequested = new CountDownLatch(1);
+  private final CompletableFuture<Boolean> closed = new CompletableFuture<>();
+  private @Nullable Dispatcher dispatcher;
+  private boolean closing;
+
+  private JobRuntime(Builder b, Telemetry telemetry, Transport raw, RuntimeSettings settings) {
+    this.telemetry = telemetry;
+    this.ownsTransport = b.transport == null;
+    OpenTelemetry otel = telemetry.openTelemetry();
+    MessagingTelemetry.Builder tracing = MessagingTelemetry.builder(otel);
+    if (b.openTelemetry == null) {
+      tracing.setPropagator(otel.getPropagators().getTextMapPropagator()); // OTEL_PROPAGATORS
+    }
+    this.transport = tracing.build().wrap(raw);
+    this.client = MessageClient.builder(transport).setCodec(b.codec).build();
+    this.tracer = otel.getTracer("io.jobcommon.job");
+    this.shutdownTimeout =
+        b.shutdownTimeout != null ? b.shutdownTimeout : settings.shutdownTimeout();
+    Integer port =
+        b.healthPort != null
+            ? b.healthPort
+            : settings.healthPort().stream().boxed().findFirst().orElse(null);
+    this.health = port == null ? null : HealthServer.start(port, this::status);
+    if (health != null) {
+      log.info("health endpoint on http://0.0.0.0:{}/health", health.port());
+    }
+    if (b.shutdownHook) {
+      shutdownHook = new Thread(this::close, "jc-shutdown-hook");
+      Runtime.getRuntime().addShutdownHook(shutdownHook);
+    } else {
+      shutdownHook = null;
+    }
+  }
+
+  /**
+   * A runtime configured from the process environment.
+   *
+   * @throws ConfigurationException naming the variable that is missing or malformed
+   */
+  public static JobRuntime fromEnvironment() {
+    return builder().build();
+  }
+
+  /** A builder; what it does not set comes from the environment. */
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  /**
+   * Builds a runtime from the environment, passes it to {@code main} and closes it afterwards;
+   * returns what {@code main} returns, or {@value #EXIT_CONFIGURATION_ERROR} after printing one
+   * line to stderr when the configuration is wrong. Meant for {@code System.exit(launch(...))}.
+   */
+  public static int launch(ToIntFunction<JobRuntime> main) {
+    return launch(builder(), System.err, main);
+  }
+
+  static int launch(Builder builder, PrintStream err, ToIntFunction<JobRuntime> main) {
+    Objects.requireNonNull(main, "main");
+    JobRuntime runtime;
+    try {
+      runtime = builder.build();
+    } catch (ConfigurationException e) {
+      err.println("configuration error: " + e.getMessage());
+      return EXIT_CONFIGURATION_ERROR;
+    }
+    try (runtime) {
+      return main.applyAsInt(runtime);
+    }
+  }
+
+  /**
+   * A client on the traced transport; sends inside a handler or a scheduled job continue its trace.
+   */
+  public MessageClient client() {
+    return client;
+  }
+
+  /** The OpenTelemetry instance spans and metrics go to, for spans of your own. */
+  public OpenTelemetry openTelemetry() {
+    return telemetry.openTelemetry();
+  }
+
+  /**
+   * Starts consuming with {@code consumers} and returns at once; they run until {@link #close()}.
+   *
+   * @throws IllegalStateException when the runtime is closed
+   */
+  public void start(JobConsumer<?>... consumers) {
+    synchronized (lock) {
+      if (closing) {
+        throw new IllegalStateException("the job runtime is closed; build a new one");
+      }
+      if (dispatcher == null) {
+        dispatcher = Dispatcher.builder(transport).setClient(client).build();
+      }
+      for (JobConsumer<?> consumer : consumers) {
+        dispatcher.start(Objects.requireNonNull(consumer, "consumer"));
+      }
+    }
+  }
+
+  /**
+   * Starts {@code consumers}, blocks until SIGTERM, SIGINT or {@link #close()}, then stops taking
+   * messages, lets running handlers finish (up to {@code JOB_SHUTDOWN_TIMEOUT}), closes the broker
+   * connection, flushes telemetry and returns. The runtime is closed afterwards.
+   *
+   * @return {@value #EXIT_OK}, or {@value #EXIT_FAILURE} when handlers were still running at the
+   *     deadline (their messages will be redelivered)
+   */
+  public int run(JobConsumer<?>... consumers) {
+    start(consumers);
+    log.info(
+        "running {} consumer(s); SIGTERM or SIGINT drains them within {} ms",
+        consumers.length,
+        shutdownTimeout.toMillis());
+    Signals signals = Signals.onTermination(stopRequested::countDown);
+    try {
+      stopRequested.await();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    } finally {
+      signals.close();
+    }
+    return shutdown() ? EXIT_OK : EXIT_FAILURE;
+  }
+
+  /**
+   * Runs one scheduled job in a new root trace, even when a span is current: an INTERNAL span named
+   * {@code jobName} with {@code job.name} and {@code faas.trigger=timer}; messages the job sends
+   * through its context's client are its children. Telemetry is flushed before returning, and a
+   * flush that failed is logged. Never calls {@code System.exit}.
+   *
+   * @return {@value #EXIT_OK} when the job returned, {@value #EXIT_FAILURE} when it threw (the span
+   *     is then marked ERROR with the exception)
+   */
+  public int runScheduled(String jobName, ScheduledJob job) {
+    Objects.requireNonNull(jobName, "jobName");
+    Objects.requireNonNull(job, "job");
+    if (jobName.isBlank()) {
+      throw new IllegalArgumentException("jobName must not be blank");
+    }
+    synchronized (lock) {
+      if (closing) {
+        throw new IllegalStateException("the job runtime is closed; build a new one");
+      }
+    }
+    int exitCode = ScheduledRun.run(tracer, client, jobName, job);
+    telemetry.flush(FLUSH_TIMEOUT);
+    return exitCode;
+  }
+
+  /**
+   * Whether the broker connection works and every consumer started is running; what the health
+   * endpoint reports.
+   */
+  public boolean isHealthy() {
+    return status().isUp();
+  }
+
+  /** The health endpoint's port, when there is one. */
+  java.util.OptionalInt healthPort() {
+    return health == null ? java.util.OptionalInt.empty() : java.util.OptionalInt.of(health.port());
+  }
+
+  /** The shutdown line's span counts so far. */
+  String telemetrySummary() {
+    return telemetry.summary();
+  }
+
+  HealthServer.Status status() {
+    List<Subscription> subscriptions;
+    boolean stopping;
+    synchronized (lock) {
+      subscriptions = dispatcher == null ? List.of() : dispatcher.subscriptions();
+      stopping = closing;
+    }
+    List<HealthServer.Consumer> consumers = new ArrayList<>(subscriptions.size());
+    boolean running = true;
+    for (Subscription s : subscriptions) {
+      consumers.add(new HealthServer.Consumer(s.queue(), s.isRunning()));
+      running &= s.isRunning();
+    }
+    boolean brokerHealthy = transport.isHealthy();
+    String state = stopping ? "STOPPING" : brokerHealthy && running ? "UP" : "DOWN";
+    return new HealthServer.Status(state, transport.system(), brokerHealthy, consumers);
+  }
+
+  /**
+   * Stops: consumers drain (up to the shutdown timeout), the broker connection closes (unless it
+   * was passed in), telemetry is flushed and, unless passed in, shut down. Also wakes {@link #run}.
+   * Idempotent; a second caller waits for the first.
+   */
+  @Override
+  public void close() {
+    shutdown();
+  }
+
+  private boolean shutdown() {
+    stopRequested.countDown();
+    boolean mine;
+    synchronized (lock) {
+      mine = !closing;
+      closing = true;
+    }
+    if (mine) {
+      boolean ok = false;
+      try {
+        ok = closeInOrder();
+      } finally {
+        closed.complete(ok);
+      }
+      return ok;
+    }
+    try {
+      long wait =
+          shutdownTimeout
+                  .plus(OrderedShutdown.TRANSPORT_CLOSE_TIMEOUT)
+                  .plus(FLUSH_TIMEOUT)
+                  .toMillis()
+              * 2;
+      return closed.get(wait, TimeUnit.MILLISECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return false;
+    } catch (ExecutionException | TimeoutException e) {
+      return false;
+    }
+  }
+
+  private boolean closeInOrder() {
+    Dispatcher d;
+    synchronized (lock) {
+      d = dispatcher;
+    }
+    boolean ok =
+        OrderedShutdown.run(
+            shutdownTimeout, d, ownsTransport ? transport : null, telemetry, health);
+    if (shutdownHook != null && Thread.currentThread() != shutdownHook) {
+      try {
+        Runtime.getRuntime().removeShutdownHook(shutdownHook);
+      } catch (IllegalStateException e) {
+        // the JVM is already shutting down: the hook will find us closed
+      }
+    }
+    return ok;
+  }
+
+  private static JobRuntime create(Builder b) {
+    Map<String, String> env = b.environment != null ? b.environment : System.getenv();
+    try {
+      RuntimeSettings settings = RuntimeSettings.parse(env);
+      String broker = null;
+      if (b.transport == null) {
+        broker =
+            settings
+                .broker()
+                .orElseThrow(
+                    () ->
+                        new ConfigurationException(
+                            RuntimeSettings.MESSAGING_BROKER,
+                            RuntimeSettings.MESSAGING_BROKER
+                                + " is not set (expected "
+                                + Brokers.EXPECTED
+                                + ")"));
+      }
+      // The broker first: its settings are checked before the SDK starts exporting anything.
+      Transport raw;
+      if (b.transport != null) {
+        raw = b.transport;
+      } else {
+        TransportSettings ts =
+            b.environment == null
+                ? TransportSettings.fromEnvironment()
+                : TransportSettings.of(b.environment::get);
+        raw = Brokers.create(broker, ts, b.classLoader);
+      }
+      Telemetry telemetry = null;
+      try {
+        telemetry =
+            b.openTelemetry != null
+                ? Telemetry.external(b.openTelemetry)
+                : Telemetry.autoConfigure(env, b.environment == null, settings, b.serviceName);
+        return new JobRuntime(b, telemetry, raw, settings);
+      } catch (RuntimeException e) {
+        if (b.transport == null) {
+          raw.close();
+        }
+        if (telemetry != null) {
+          telemetry.shutdown(FLUSH_TIMEOUT);
+        }
+        throw e;
+      }
+    } catch (ConfigurationException e) {
+      // Providers and the SDK should mask secrets already; make sure no value slips through.
+      String masked = Secrets.mask(String.valueOf(e.getMessage()), env);
+      throw masked.equals(e.getMessage()) ? e : new ConfigurationException(e.setting(), masked);
+    }
+  }
+
+  /**
+   * Builds a {@link JobRuntime}. What is not set is read from the environment: {@code
+   * MESSAGING_BROKER} and the broker's variables, {@code OTEL_*}, {@code SERVICE_NAME}, {@code
+   * ENV}, {@code VERSION}, {@code JOB_SHUTDOWN_TIMEOUT}, {@code JOB_HEALTH_PORT}. Not thread-safe.
+   */
+  public static final class Builder {
+    private @Nullable Transport transport;
+    private @Nullable OpenTelemetry openTelemetry;
+    private @Nullable String serviceName;
+    private @Nullable Duration shutdownTimeout;
+    private @Nullable Integer healthPort;
+    private @Nullable Map<String, String> environment;
+    private PayloadCodec codec = PayloadCodec.json();
+    private boolean shutdownHook = true;
+    private ClassLoader classLoader = JobRuntime.class.getClassLoader();
+
+    private Builder() {}
+
+    /**
+     * The transport to use instead of the one {@code MESSAGING_BROKER} names, for example an {@code
+     * InMemoryTransport} in tests. It is traced, but not closed by the runtime: it is yours.
+     */
+    public Builder setTransport(Transport transport) {
+      this.transport = Objects.requireNonNull(transport, "transport");
+      return this;
+    }
+
+    /**
+     * The OpenTelemetry instance to use instead of the SDK built from {@code OTEL_*}. It is flushed
+     * when it is an {@code OpenTelemetrySdk}, never shut down: it is yours.
+     */
+    public Builder setOpenTelemetry(OpenTelemetry openTelemetry) {
+      this.openTelemetry = Objects.requireNonNull(openTelemetry, "openTelemetry");
+      return this;
+    }
+
+    /**
+     * The {@code service.name} when {@code OTEL_SERVICE_NAME} and {@code OTEL_RESOURCE_ATTRIBUTES}
+     * do not give one; wins over {@code SERVICE_NAME}.
+     */
+    public Builder setServiceName(String serviceName) {
+      this.serviceName = Objects.requireNonNull(serviceName, "serviceName");
+      return this;
+    }
+
+    /**
+     * How long a stop waits for running handlers; wins over {@code JOB_SHUTDOWN_TIMEOUT} (30 s by
+     * default). Keep it a few seconds below the platform's grace period (ECS {@code stopTimeout},
+     * Kubernetes {@code terminationGracePeriodSeconds}) to leave time for the telemetry flush.
+     */
+    public Builder setShutdownTimeout(Duration shutdownTimeout) {
+      Objects.requireNonNull(shutdownTimeout, "shutdownTimeout");
+      if (shutdownTimeout.isNegative()) {
+        throw new IllegalArgumentException("shutdownTimeout must not be negative");
+      }
+      this.shutdownTimeout = shutdownTimeout;
+      return this;
+    }
+
+    /** The port of the health endpoint (0: any free port); wins over {@code JOB_HEALTH_PORT}. */
+    public Builder setHealthPort(int port) {
+      if (port < 0 || port > 65535) {
+        throw new IllegalArgumentException("port must be 0-65535, was " + port);
+      }
+      this.healthPort = port;
+      return this;
+    }
+
+    /**
+     * The variables to read instead of the process environment (copied), for tests and for settings
+     * kept elsewhere. Its {@code OTEL_*} entries configure the SDK.
+     */
+    public Builder setEnvironment(Map<String, String> environment) {
+      Objects.requireNonNull(environment, "environment");
+      this.environment = new HashMap<>(environment);
+      return this;
+    }
+
+    /** The codec of {@link #client()} and of consumers' payloads; JSON by default. */
+    public Builder setCodec(PayloadCodec codec) {
+      this.codec = Objects.requireNonNull(codec, "codec");
+      return this;
+    }
+
+    /**
+     * Whether a JVM shutdown (a signal outside {@link #run}, {@code System.exit}) closes the
+     * runtime in order; on by default. Turn it off when your framework closes the runtime.
+     */
+    public Builder setRegisterShutdownHook(boolean register) {
+      this.shutdownHook = register;
+      return this;
+    }
+
+    /** Where {@code TransportProvider}s are looked for; this class's loader by default. */
+    Builder setClassLoader(ClassLoader classLoader) {
+      this.classLoader = Objects.requireNonNull(classLoader, "classLoader");
+      return this;
+    }
+
+    /**
+     * The runtime: telemetry set up, broker connected, health endpoint listening.
+     *
+     * @throws ConfigurationException naming the variable that is missing or malformed, secrets
+     *     masked
+     */
+    public JobRuntime build() {
+      return create(this);
+    }
+  }
+}

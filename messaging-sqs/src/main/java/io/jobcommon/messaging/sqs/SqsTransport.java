@@ -1,0 +1,350 @@
+package io.jobcommon.messaging.sqs;
+
+import io.jobcommon.messaging.ClientClosedException;
+import io.jobcommon.messaging.ConfigurationException;
+import io.jobcommon.messaging.ConsumerOptions;
+import io.jobcommon.messaging.OutgoingMessage;
+import io.jobcommon.messaging.spi.DeliveryHandler;
+import io.jobcommon.messaging.spi.Subscription;
+import io.jobcommon.messaging.spi.Transport;
+import java.net.URI;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArraySet;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
+import software.amazon.awssdk.core.exception.SdkClientException;
+import software.amazon.awssdk.http.nio.netty.NettyNioAsyncHttpClient;
+import software.amazon.awssdk.http.nio.netty.SdkEventLoopGroup;
+import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.services.sqs.SqsAsyncClient;
+import software.amazon.awssdk.services.sqs.SqsAsyncClientBuilder;
+
+/**
+ * The Amazon SQS {@link Transport}, on AWS SDK v2's {@link SqsAsyncClient}.
+ *
+ * <ul>
+ *   <li>Send: SendMessage, or SendMessageBatch split into calls of at most 10 entries and 1 MiB;
+ *       headers travel as String message attributes (at most 10; the header {@code AWSTraceHeader}
+ *       travels as the system attribute of that name and does not count); a body that is not UTF-8
+ *       text travels base64-encoded at the cost of one attribute. Limits (10 attributes, the
+ *       queue's size limit, 15 min delay, FIFO group id) are checked before any call.
+ *   <li>Receive: long polling (20 s), up to 10 per call, never more than {@link
+ *       ConsumerOptions#maxInFlight()} unsettled; each unsettled message is kept invisible by a
+ *       heartbeat (capped at 12 h from receipt); acks are batched into DeleteMessageBatch; FIFO
+ *       groups are handled one message at a time, in order.
+ *   <li>Queues: URLs resolved once and cached. A missing queue fails with {@link
+ *       io.jobcommon.messaging.DestinationNotFoundException}, or, with auto-create on (for
+ *       development), is created with its {@code <queue>-dlq} and a RedrivePolicy.
+ * </ul>
+ *
+ * <pre>{@code
+ * SqsTransport transport = SqsTransport.builder()
+ *     .setRegion("eu-west-1")                        // or setClient(yourSqsAsyncClient)
+ *     .build();
+ * MessageClient client = MessageClient.create(transport);
+ * client.send("sbom-process-queue", new SbomUploaded(sbomId, orgId));
+ * transport.close();                                 // at shutdown
+ * }</pre>
+ *
+ * <p>Thread-safe. A client passed to {@link Builder#setClient} stays the caller's to close; a
+ * client the builder made is closed with the transport.
+ */
+public final class SqsTransport implements Transport {
+  private static final Logger log = LoggerFactory.getLogger(SqsTransport.class);
+
+  /** Receives before SQS moves a message to its dead-letter queue, on queues this creates. */
+  public static final int DEFAULT_DEAD_LETTER_MAX_RECEIVE_COUNT = 20;
+
+  /** How long an ack waits for others to share a DeleteMessageBatch call. */
+  public static final Duration DEFAULT_DELETE_FLUSH_DELAY = Duration.ofMillis(100);
+
+  private final SqsAsyncClient client;
+  private final boolean ownsClient;
+  private final @Nullable SdkEventLoopGroup eventLoops;
+  private final SqsSender sender;
+  private final SqsResources resources;
+  private final ScheduledThreadPoolExecutor scheduler;
+  private final Set<SqsSubscription> subscriptions = new CopyOnWriteArraySet<>();
+  private final AtomicBoolean closed = new AtomicBoolean();
+
+  private SqsTransport(
+      Builder b,
+      SqsAsyncClient client,
+      boolean ownsClient,
+      @Nullable SdkEventLoopGroup eventLoops) {
+    this.client = client;
+    this.ownsClient = ownsClient;
+    this.eventLoops = eventLoops;
+    QueueDirectory queues = new QueueDirectory(client, b.autoCreateQueues, b.maxReceiveCount);
+    this.sender = new SqsSender(client, queues);
+    this.scheduler =
+        new ScheduledThreadPoolExecutor(
+            1,
+            r -> {
+              Thread t = new Thread(r, "jc-sqs-timer");
+              t.setDaemon(true);
+              return t;
+            });
+    this.scheduler.setRemoveOnCancelPolicy(true);
+    this.resources = new SqsResources(client, queues, sender, scheduler, b.clock, b.deleteDelay);
+  }
+
+  /** A builder; {@link Builder#setRegion} or {@link Builder#setClient} is usually all it needs. */
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  /** {@code aws_sqs}. */
+  @Override
+  public String system() {
+    return "aws_sqs";
+  }
+
+  @Override
+  public CompletableFuture<String> send(OutgoingMessage message) {
+    Objects.requireNonNull(message, "message");
+    if (closed.get()) {
+      return CompletableFuture.failedFuture(new ClientClosedException(message.queue()));
+    }
+    return sender.send(message);
+  }
+
+  /**
+   * Sends {@code messages} in SendMessageBatch calls of at most 10 entries and 1 MiB per queue.
+   * Entries that break a limit fail alone; the others are still sent; the {@link
+   * io.jobcommon.messaging.BatchSendException} accounts for every entry.
+   */
+  @Override
+  public CompletableFuture<List<String>> sendBatch(List<OutgoingMessage> messages) {
+    Objects.requireNonNull(messages, "messages");
+    if (closed.get()) {
+      String queue = messages.isEmpty() ? "(none)" : messages.get(0).queue();
+      return CompletableFuture.failedFuture(new ClientClosedException(queue));
+    }
+    return sender.sendBatch(List.copyOf(messages));
+  }
+
+  /**
+   * Starts consuming {@code queue}. Returns at once; the poller resolves the queue and, while the
+   * queue is missing or SQS fails, retries with a backoff up to 10 s ({@link
+   * Subscription#isRunning()} is false meanwhile).
+   *
+   * @throws ClientClosedException when the transport is closed
+   */
+  @Override
+  public Subscription subscribe(String queue, ConsumerOptions options, DeliveryHandler handler) {
+    Objects.requireNonNull(queue, "queue");
+    Objects.requireNonNull(options, "options");
+    Objects.requireNonNull(handler, "handler");
+    if (closed.get()) {
+      throw new ClientClosedException(queue);
+    }
+    SqsSubscription s =
+        new SqsSubscription(queue, options, handler, resources, subscriptions::remove);
+    subscriptions.add(s);
+    s.start();
+    return s;
+  }
+
+  /** Open, the last send reached SQS, and every subscription is receiving. */
+  @Override
+  public boolean isHealthy() {
+    if (closed.get() || sender.lastCallFailed()) {
+      return false;
+    }
+    for (SqsSubscription s : subscriptions) {
+      if (!s.isRunning()) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  /**
+   * Closes every subscription gracefully, all at once, then the timers and, if the builder made it,
+   * the client. Idempotent.
+   */
+  @Override
+  public void close() {
+    if (!closed.compareAndSet(false, true)) {
+      return;
+    }
+    List<Thread> closers = new ArrayList<>();
+    for (SqsSubscription s : subscriptions) {
+      Thread t = new Thread(s::close, "jc-sqs-close-" + s.queue());
+      t.start();
+      closers.add(t);
+    }
+    for (Thread t : closers) {
+      try {
+        t.join();
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        break;
+      }
+    }
+    scheduler.shutdown();
+    if (ownsClient) {
+      client.close();
+    }
+    if (eventLoops != null) {
+      // The SDK's own event loops linger 2 s after close (netty's quiet period); nothing is in
+      // flight any more, so none is needed.
+      eventLoops.eventLoopGroup().shutdownGracefully(0, 5, TimeUnit.SECONDS).awaitUninterruptibly();
+    }
+    log.debug("SQS transport closed");
+  }
+
+  /**
+   * Builds an {@link SqsTransport}: either on your own {@link SqsAsyncClient} ({@link #setClient}),
+   * or on one it makes from a region, an optional endpoint override (LocalStack, ElasticMQ) and
+   * credentials (the SDK's default chain unless set). Not thread-safe.
+   */
+  public static final class Builder {
+    private @Nullable SqsAsyncClient client;
+    private @Nullable String region;
+    private @Nullable URI endpoint;
+    private @Nullable AwsCredentialsProvider credentials;
+    private boolean autoCreateQueues;
+    private int maxReceiveCount = DEFAULT_DEAD_LETTER_MAX_RECEIVE_COUNT;
+    private Duration deleteDelay = DEFAULT_DELETE_FLUSH_DELAY;
+    private Clock clock = Clock.systemUTC();
+
+    private Builder() {}
+
+    /**
+     * Your own client (its HTTP client, retries and credentials as you configured them); the
+     * transport does not close it. Excludes region, endpoint and credentials settings.
+     */
+    public Builder setClient(SqsAsyncClient client) {
+      this.client = Objects.requireNonNull(client, "client");
+      return this;
+    }
+
+    /** The AWS region, such as {@code eu-west-1}; else the SDK's default region chain. */
+    public Builder setRegion(String region) {
+      this.region = Objects.requireNonNull(region, "region");
+      return this;
+    }
+
+    /**
+     * The SQS endpoint, for LocalStack or ElasticMQ, such as {@code http://localhost:4566}; with no
+     * region set, {@code us-east-1} is used for signing.
+     */
+    public Builder setEndpointOverride(URI endpoint) {
+      this.endpoint = Objects.requireNonNull(endpoint, "endpoint");
+      return this;
+    }
+
+    /** The credentials; the SDK's default chain (environment, profile, ECS/EC2 roles) if unset. */
+    public Builder setCredentialsProvider(AwsCredentialsProvider credentials) {
+      this.credentials = Objects.requireNonNull(credentials, "credentials");
+      return this;
+    }
+
+    /**
+     * Whether a missing queue is created on first use, with its {@code <queue>-dlq} and a
+     * RedrivePolicy (default false: a missing queue fails the send). For development and tests;
+     * production queues belong in infrastructure code.
+     */
+    public Builder setAutoCreateQueues(boolean autoCreateQueues) {
+      this.autoCreateQueues = autoCreateQueues;
+      return this;
+    }
+
+    /**
+     * The RedrivePolicy {@code maxReceiveCount} of queues this transport creates (default {@value
+     * #DEFAULT_DEAD_LETTER_MAX_RECEIVE_COUNT}). It is a safety net for messages no worker settles
+     * (a worker that dies mid-handler): keep it well above the retry policy's attempts, since
+     * releases at shutdown count as receives too.
+     */
+    public Builder setDeadLetterMaxReceiveCount(int maxReceiveCount) {
+      if (maxReceiveCount < 1 || maxReceiveCount > 1000) {
+        throw new IllegalArgumentException(
+            "maxReceiveCount must be between 1 and 1000 (the SQS range), was " + maxReceiveCount);
+      }
+      this.maxReceiveCount = maxReceiveCount;
+      return this;
+    }
+
+    /**
+     * How long an ack waits for others to share a DeleteMessageBatch call (default 100 ms; zero
+     * deletes each at once). Acks are flushed at 10 entries and on close anyway.
+     */
+    public Builder setDeleteFlushDelay(Duration delay) {
+      Objects.requireNonNull(delay, "delay");
+      if (delay.isNegative()) {
+        throw new IllegalArgumentException("delete flush delay must not be negative: " + delay);
+      }
+      this.deleteDelay = delay;
+      return this;
+    }
+
+    /** The clock for receipt times and leases; the system UTC clock by default. */
+    public Builder setClock(Clock clock) {
+      this.clock = Objects.requireNonNull(clock, "clock");
+      return this;
+    }
+
+    /**
+     * The transport.
+     *
+     * @throws IllegalStateException when both a client and client settings were given
+     * @throws ConfigurationException when no region is set and the SDK's chain finds none
+     */
+    public SqsTransport build() {
+      if (client != null) {
+        if (region != null || endpoint != null || credentials != null) {
+          throw new IllegalStateException(
+              "setClient excludes setRegion, setEndpointOverride and setCredentialsProvider:"
+                  + " configure those on your own SqsAsyncClient");
+        }
+        return new SqsTransport(this, client, false, null);
+      }
+      SdkEventLoopGroup eventLoops = SdkEventLoopGroup.builder().build();
+      try {
+        return new SqsTransport(this, newClient(eventLoops), true, eventLoops);
+      } catch (RuntimeException e) {
+        eventLoops.eventLoopGroup().shutdownGracefully(0, 5, TimeUnit.SECONDS);
+        throw e;
+      }
+    }
+
+    private SqsAsyncClient newClient(SdkEventLoopGroup eventLoops) {
+      SqsAsyncClientBuilder b =
+          SqsAsyncClient.builder()
+              .httpClientBuilder(NettyNioAsyncHttpClient.builder().eventLoopGroup(eventLoops));
+      if (region != null) {
+        b.region(Region.of(region));
+      } else if (endpoint != null) {
+        b.region(Region.US_EAST_1);
+      }
+      if (endpoint != null) {
+        b.endpointOverride(endpoint);
+      }
+      if (credentials != null) {
+        b.credentialsProvider(credentials);
+      }
+      try {
+        return b.build();
+      } catch (SdkClientException e) {
+        throw new ConfigurationException(
+            "AWS_REGION",
+            "no AWS region for SQS: "
+                + e.getMessage()
+                + " (set AWS_REGION, such as eu-west-1, or SqsTransport.Builder.setRegion)");
+      }
+    }
+  }
+}

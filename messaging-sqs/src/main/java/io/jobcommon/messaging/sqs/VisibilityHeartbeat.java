@@ -1,0 +1,178 @@
+package io.jobcommon.messaging.sqs;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import software.amazon.awssdk.services.sqs.SqsAsyncClient;
+import software.amazon.awssdk.services.sqs.model.BatchResultErrorEntry;
+import software.amazon.awssdk.services.sqs.model.ChangeMessageVisibilityBatchRequestEntry;
+import software.amazon.awssdk.services.sqs.model.ChangeMessageVisibilityBatchResultEntry;
+
+/**
+ * Keeps every unsettled delivery of one subscription invisible while it waits or runs: every
+ * quarter lease it extends, by one lease, each delivery with half a lease or less left, in
+ * ChangeMessageVisibilityBatch calls of 10. A delivery leaves at its first settle, or when the 12 h
+ * SQS limit from its receipt is reached. Thread-safe.
+ */
+final class VisibilityHeartbeat {
+  private static final Logger log = LoggerFactory.getLogger(VisibilityHeartbeat.class);
+
+  private final SqsAsyncClient client;
+  private final String queue;
+  private final String url;
+  private final Clock clock;
+  private final Duration lease;
+  private final int leaseSeconds;
+  private final Set<SqsDelivery> tracked = ConcurrentHashMap.newKeySet();
+  private final ScheduledFuture<?> task;
+  private volatile boolean failing;
+
+  VisibilityHeartbeat(
+      SqsAsyncClient client,
+      String queue,
+      String url,
+      Duration lease,
+      ScheduledExecutorService scheduler,
+      Clock clock) {
+    this.client = client;
+    this.queue = queue;
+    this.url = url;
+    this.clock = clock;
+    this.leaseSeconds = leaseSeconds(lease);
+    this.lease = Duration.ofSeconds(leaseSeconds);
+    long period = Math.max(100, this.lease.toMillis() / 4);
+    this.task = scheduler.scheduleWithFixedDelay(this::tick, period, period, TimeUnit.MILLISECONDS);
+  }
+
+  /** The lease in whole seconds, as SQS takes it: rounded up, 1 s to 12 h. */
+  static int leaseSeconds(Duration lease) {
+    long s = (lease.toMillis() + 999) / 1000;
+    return (int) Math.max(1, Math.min(SqsLimits.MAX_VISIBILITY.toSeconds(), s));
+  }
+
+  void track(SqsDelivery d) {
+    tracked.add(d);
+  }
+
+  void untrack(SqsDelivery d) {
+    tracked.remove(d);
+  }
+
+  /** Stops extending; deliveries still unsettled become visible when their lease runs out. */
+  void stop() {
+    task.cancel(false);
+    tracked.clear();
+  }
+
+  private void tick() {
+    try {
+      extendDue();
+    } catch (RuntimeException e) { // the scheduler would silently drop a task that throws
+      log.warn("visibility heartbeat of queue {} failed; retrying at the next beat", queue, e);
+    }
+  }
+
+  private void extendDue() {
+    Instant now = clock.instant();
+    Duration threshold = lease.dividedBy(2);
+    List<SqsDelivery> due = new ArrayList<>();
+    List<Integer> seconds = new ArrayList<>();
+    List<CompletableFuture<Void>> beats = new ArrayList<>();
+    for (SqsDelivery d : tracked) {
+      if (Duration.between(now, d.visibleUntil()).compareTo(threshold) > 0) {
+        continue;
+      }
+      long left = Duration.between(now, d.receivedAt().plus(SqsLimits.MAX_VISIBILITY)).toSeconds();
+      if (left <= 0) {
+        tracked.remove(d);
+        log.warn(
+            "message {} of queue {} has been unsettled for 12 h, the SQS limit; it becomes visible"
+                + " again and will be redelivered",
+            d.messageId(),
+            queue);
+        continue;
+      }
+      CompletableFuture<Void> beat = d.beginHeartbeat();
+      if (beat == null) {
+        tracked.remove(d);
+        continue;
+      }
+      due.add(d);
+      seconds.add((int) Math.min(leaseSeconds, left));
+      beats.add(beat);
+    }
+    for (int from = 0; from < due.size(); from += SqsLimits.MAX_BATCH_ENTRIES) {
+      int to = Math.min(due.size(), from + SqsLimits.MAX_BATCH_ENTRIES);
+      extend(now, due.subList(from, to), seconds.subList(from, to), beats.subList(from, to));
+    }
+  }
+
+  private void extend(
+      Instant sentAt,
+      List<SqsDelivery> batch,
+      List<Integer> seconds,
+      List<CompletableFuture<Void>> beats) {
+    List<ChangeMessageVisibilityBatchRequestEntry> entries = new ArrayList<>();
+    for (int i = 0; i < batch.size(); i++) {
+      entries.add(
+          ChangeMessageVisibilityBatchRequestEntry.builder()
+              .id(Integer.toString(i))
+              .receiptHandle(batch.get(i).receiptHandle())
+              .visibilityTimeout(seconds.get(i))
+              .build());
+    }
+    client
+        .changeMessageVisibilityBatch(b -> b.queueUrl(url).entries(entries))
+        .whenComplete(
+            (r, error) -> {
+              try {
+                if (error != null) {
+                  if (!failing) {
+                    failing = true;
+                    log.warn(
+                        "extending the visibility of {} message(s) of queue {} failed: {}; trying"
+                            + " again at the next beat (logged once until it works again)",
+                        batch.size(),
+                        queue,
+                        QueueDirectory.unwrap(error).toString());
+                  }
+                  return;
+                }
+                if (failing) {
+                  failing = false;
+                  log.info("visibility heartbeat of queue {} works again", queue);
+                }
+                for (ChangeMessageVisibilityBatchResultEntry ok : r.successful()) {
+                  int i = Integer.parseInt(ok.id());
+                  batch.get(i).extendedUntil(sentAt.plusSeconds(seconds.get(i)));
+                }
+                for (BatchResultErrorEntry bad : r.failed()) {
+                  SqsDelivery d = batch.get(Integer.parseInt(bad.id()));
+                  tracked.remove(d);
+                  // Usually the message was settled meanwhile and the handle is gone.
+                  if (!d.isSettled()) {
+                    log.warn(
+                        "SQS refused to extend the visibility of message {} of queue {}: {} {}; it"
+                            + " will be redelivered when its lease runs out",
+                        d.messageId(),
+                        queue,
+                        bad.code(),
+                        bad.message());
+                  }
+                }
+              } finally {
+                beats.forEach(b -> b.complete(null));
+              }
+            });
+  }
+}

@@ -1,0 +1,15 @@
+package io.jobcommon.messaging.sqs;
+
+import io.jobcommon.messaging.spi.Transport;
+import io.jobcommon.messaging.testing.TransportConformanceKit;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+/** The shared transport behaviour, on SQS as served by an embedded ElasticMQ. */
+class SqsTransportConformanceIT extends TransportConformanceKit {
+  @RegisterExtension static final ElasticMq sqs = new ElasticMq();
+
+  @Override
+  protected Transport createTransport() {
+    return sqs.transport().build();
+  }
+}
