@@ -91,6 +91,7 @@ abstract class AbstractBadInputIT {
 
   /** Everything one corpus run observed. */
   private static final class Run {
+    String broker;
     String queue;
     final Map<String, List<Map<String, String>>> dead = new ConcurrentHashMap<>();
     final Map<String, Throwable> rejected = new ConcurrentHashMap<>();
@@ -123,6 +124,7 @@ abstract class AbstractBadInputIT {
   private Run execute() throws Exception {
     Run r = new Run();
     List<CorpusCase> cases = BadInputCorpus.forBroker(broker());
+    r.broker = broker();
     r.queue = newQueue();
     InMemorySpanExporter exporter = InMemorySpanExporter.create();
     long start = System.nanoTime();
@@ -284,7 +286,7 @@ abstract class AbstractBadInputIT {
         c.deadLetterHeaders(r.queue)
             .forEach(
                 (k, v) -> assertThat(h).as("%s: dead-letter headers", name).containsEntry(k, v));
-        checkDeadLetterSpan(r, c, reason);
+        checkDeadLetterSpan(r, c);
         break;
       case CorpusCase.REJECTED:
         assertThat(rejected).as("%s: send must fail visibly (%s)", name, observed).isNotNull();
@@ -323,7 +325,7 @@ abstract class AbstractBadInputIT {
     }
   }
 
-  private static void checkDeadLetterSpan(Run r, CorpusCase c, String reason) {
+  private static void checkDeadLetterSpan(Run r, CorpusCase c) {
     List<String> ids = r.probe.messageIds(c.name());
     assertThat(
             r.spans.stream()
@@ -332,7 +334,9 @@ abstract class AbstractBadInputIT {
         .as("%s: a process span ending in dead_letter", c.name())
         .singleElement()
         .satisfies(
-            s -> assertThat(reason).startsWith(String.valueOf(s.getAttributes().get(DLQ_REASON))));
+            s ->
+                assertThat(s.getAttributes().get(DLQ_REASON))
+                    .startsWith(c.reason(r.broker).orElseThrow()));
   }
 
   @Test

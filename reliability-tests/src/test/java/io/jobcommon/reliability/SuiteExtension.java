@@ -16,7 +16,9 @@ final class SuiteExtension implements ParameterResolver {
   @Override
   public boolean supportsParameter(ParameterContext p, ExtensionContext c) {
     Class<?> type = p.getParameter().getType();
-    return type == RabbitBroker.class || type == UncaughtExceptions.class;
+    return type == RabbitBroker.class
+        || type == SqsBroker.class
+        || type == UncaughtExceptions.class;
   }
 
   @Override
@@ -26,6 +28,9 @@ final class SuiteExtension implements ParameterResolver {
     if (type == RabbitBroker.class) {
       return store.getOrComputeIfAbsent(
           RabbitBroker.class, k -> RabbitBroker.start(), RabbitBroker.class);
+    }
+    if (type == SqsBroker.class) {
+      return store.getOrComputeIfAbsent(SqsBroker.class, k -> SqsBroker.start(), SqsBroker.class);
     }
     return store.getOrComputeIfAbsent(
         UncaughtExceptions.class, k -> UncaughtExceptions.install(), UncaughtExceptions.class);
