@@ -59,6 +59,17 @@ final class ChildJvm implements AutoCloseable {
     Path out = dir.resolve(name + ".out");
     ProcessBuilder pb =
         new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(out.toFile());
+    // Only what the test gives: no OTEL_*, JOB_* or broker settings of the machine leak in.
+    pb.environment()
+        .keySet()
+        .removeIf(
+            k ->
+                k.startsWith("OTEL_")
+                    || k.startsWith("JOB_")
+                    || k.startsWith("RABBITMQ_")
+                    || k.startsWith("SQS_")
+                    || k.startsWith("AWS_")
+                    || k.equals("MESSAGING_BROKER"));
     pb.environment().putAll(env);
     try {
       Process p = pb.start();
