@@ -24,6 +24,8 @@ import org.junit.jupiter.api.Test;
  */
 abstract class AbstractWorkerKillIT {
   static final int MESSAGES = 3000;
+  static final int WORKER_CONCURRENCY = 8;
+  static final int WORKER_PREFETCH = 16;
   private static final int BATCH = 100;
 
   /** {@code rabbitmq} or {@code sqs}: what {@link TestBrokers#open} opens in the child. */
@@ -111,9 +113,6 @@ abstract class AbstractWorkerKillIT {
     figures.put("kill_to_queue_drained_ms", (finishedAt - killedAt) / 1_000_000);
     Figures.record("worker-kill-9 " + broker(), figures);
   }
-
-  static final int WORKER_CONCURRENCY = 8;
-  static final int WORKER_PREFETCH = 16;
 
   private ChildJvm worker(String name, String queue, Path handled) {
     return ChildJvm.start(
