@@ -73,7 +73,16 @@ final class PublishChannel implements ConfirmListener, ReturnListener, ShutdownL
     try {
       channel.basicPublish("", p.routingKey, true, p.props, p.body);
     } catch (IOException | RuntimeException e) {
-      if (map.remove(seq, p)) {
+      boolean mine = map.remove(seq, p);
+      if (e instanceof RuntimeException
+          && channel.isOpen()
+          && channel.getNextPublishSeqNo() != seq) {
+        // amqp-client refused the message after numbering it (headers over frame_max): the broker
+        // never saw it, so its confirms would run one number behind ours for the rest of this
+        // channel's life. Retire the channel; the others waiting on it are published again.
+        close();
+      }
+      if (mine) {
         throw e;
       }
       return -1; // the shutdown listener claimed it and handed it on

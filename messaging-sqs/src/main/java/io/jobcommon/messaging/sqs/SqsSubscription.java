@@ -325,13 +325,17 @@ final class SqsSubscription implements Subscription {
 
   @Override
   public void close() {
+    boolean again;
     synchronized (lock) {
-      if (closing) {
-        awaitClosed();
-        return;
-      }
+      again = closing;
       closing = true;
       lock.notifyAll();
+    }
+    if (again) {
+      // Wait outside the lock: the first close may be waiting for handlers whose settlements
+      // need it (onSettled).
+      awaitClosed();
+      return;
     }
     try {
       stopping.countDown();

@@ -16,6 +16,7 @@ import io.opentelemetry.api.trace.SpanBuilder;
 import io.opentelemetry.api.trace.SpanKind;
 import io.opentelemetry.context.Context;
 import io.opentelemetry.context.Scope;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -36,6 +37,7 @@ final class TracingDeliveryHandler implements DeliveryHandler {
   private final String queue;
   private final Attributes queueAttributes;
   private final Attributes processAttributes;
+  private final AtomicBoolean leakReported = new AtomicBoolean();
 
   TracingDeliveryHandler(
       DeliveryHandler handler,
@@ -81,6 +83,7 @@ final class TracingDeliveryHandler implements DeliveryHandler {
     }
 
     Delivery traced = new TracedDelivery(delivery, processSpan, config.metrics, queueAttributes);
+    Context before = Context.current();
     boolean threw = true;
     try (Scope ignored = context.makeCurrent();
         MdcScope mdc = MdcScope.open(processSpan.span().getSpanContext())) {
@@ -93,6 +96,26 @@ final class TracingDeliveryHandler implements DeliveryHandler {
       if (!threw) {
         processSpan.handlerReturned();
       }
+      restoreIfLeaked(before);
+    }
+  }
+
+  /**
+   * A handler that made a scope current and never closed it leaves that context on this pooled
+   * thread (OpenTelemetry ignores our scope's close when it is not the current one), and every
+   * later message here would become its child. Put the thread back as it was.
+   */
+  private void restoreIfLeaked(Context before) {
+    if (Context.current() == before) {
+      return;
+    }
+    before.makeCurrent();
+    if (leakReported.compareAndSet(false, true)) {
+      log.warn(
+          "a handler of queue {} left an OpenTelemetry scope open (makeCurrent() without close());"
+              + " the handler thread was reset. Use try-with-resources for every Scope. Logged"
+              + " once per consumer.",
+          queue);
     }
   }
 

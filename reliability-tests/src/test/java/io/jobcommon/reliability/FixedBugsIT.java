@@ -31,20 +31,16 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
 /**
- * KNOWN BUGS, found by this suite and left to their modules' owners: each test FAILS today and
- * passes once the bug is fixed. Tagged {@code known-bug} and excluded from the default run (see the
- * module's pom); run them with {@code -Dreliability.excludedGroups=soak}. When a fix lands, drop
- * the tag (and put the corpus case named in the test back into the corpus).
+ * Bugs this suite found in other modules, each kept as a regression test: the test failed before
+ * the fix and must keep passing.
  */
 @ReliabilityTest
-@Tag("known-bug")
 @Timeout(value = 2, unit = TimeUnit.MINUTES)
-class KnownBugsIT {
+class FixedBugsIT {
   private static RabbitBroker rabbit;
 
   @BeforeAll
@@ -53,7 +49,7 @@ class KnownBugsIT {
   }
 
   /**
-   * BUG (messaging-rabbitmq, {@code PublishChannel.publish}): a header table larger than the
+   * FIXED (messaging-rabbitmq, {@code PublishChannel.publish}): a header table larger than the
    * negotiated frame_max (128 KiB) makes amqp-client throw {@code IllegalArgumentException("Content
    * headers exceeded max frame size")} from {@code basicPublish} AFTER the channel advanced its
    * publish sequence number. The send fails correctly, but the channel's sequence numbers are now
@@ -104,7 +100,7 @@ class KnownBugsIT {
   }
 
   /**
-   * BUG (messaging-tracing, {@code TracingDeliveryHandler.handle}): a handler that makes a scope
+   * FIXED (messaging-tracing, {@code TracingDeliveryHandler.handle}): a handler that makes a scope
    * current and never closes it leaves that context on the pooled handler thread. OpenTelemetry's
    * {@code ThreadLocalContextStorage} ignores the process span's {@code Scope.close()} when the
    * current context is not the one it attached, so the leak survives the message; since {@code
