@@ -4,6 +4,7 @@ import io.jobcommon.messaging.ConfigurationException;
 import io.jobcommon.messaging.Dispatcher;
 import io.jobcommon.messaging.JobConsumer;
 import io.jobcommon.messaging.MessageClient;
+import io.jobcommon.messaging.MessagingException;
 import io.jobcommon.messaging.PayloadCodec;
 import io.jobcommon.messaging.spi.Subscription;
 import io.jobcommon.messaging.spi.Transport;
@@ -133,7 +134,8 @@ public final class JobRuntime implements AutoCloseable {
   /**
    * Builds a runtime from the environment, passes it to {@code main} and closes it afterwards;
    * returns what {@code main} returns, or {@value #EXIT_CONFIGURATION_ERROR} after printing one
-   * line to stderr when the configuration is wrong. Meant for {@code System.exit(launch(...))}.
+   * line to stderr when the configuration is wrong, or {@value #EXIT_FAILURE} after printing one
+   * line when the broker cannot be reached at start. Meant for {@code System.exit(launch(...))}.
    */
   public static int launch(ToIntFunction<JobRuntime> main) {
     return launch(builder(), System.err, main);
@@ -147,6 +149,11 @@ public final class JobRuntime implements AutoCloseable {
     } catch (ConfigurationException e) {
       err.println("configuration error: " + e.getMessage());
       return EXIT_CONFIGURATION_ERROR;
+    } catch (MessagingException e) {
+      // The broker could not be reached at start (refused, unknown host, bad credentials): one
+      // line, secrets already masked by the transport; the platform restarts the worker.
+      err.println("startup failed: " + e.getMessage());
+      return EXIT_FAILURE;
     }
     try (runtime) {
       return main.applyAsInt(runtime);

@@ -3,6 +3,9 @@ package io.jobcommon.job;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.jobcommon.messaging.JobConsumer;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
@@ -36,5 +39,28 @@ class RabbitMqBrokerIT {
       assertThat(runtime.isHealthy()).isTrue();
       assertThat(runtime.status().broker()).isEqualTo("rabbitmq");
     }
+  }
+
+  @Test
+  void anUnreachableBrokerAtStartIsOneLineWithoutThePasswordAndExitCode1() {
+    ByteArrayOutputStream err = new ByteArrayOutputStream();
+    int code =
+        JobRuntime.launch(
+            JobRuntime.builder()
+                .setRegisterShutdownHook(false)
+                .setEnvironment(
+                    ConfigurationTest.quiet(
+                        Map.of(
+                            "MESSAGING_BROKER",
+                            "rabbitmq",
+                            "RABBITMQ_URL",
+                            "amqp://worker:s3cr3t-pw@127.0.0.1:1/%2F"))),
+            new PrintStream(err, true, StandardCharsets.UTF_8),
+            runtime -> {
+              throw new AssertionError("must not run");
+            });
+    String printed = err.toString(StandardCharsets.UTF_8);
+    assertThat(code).isEqualTo(JobRuntime.EXIT_FAILURE);
+    assertThat(printed).startsWith("startup failed: ").hasLineCount(1).doesNotContain("s3cr3t-pw");
   }
 }
