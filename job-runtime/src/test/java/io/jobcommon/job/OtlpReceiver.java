@@ -28,29 +28,30 @@ import java.util.zip.GZIPInputStream;
 
 /**
  * A real OTLP/HTTP receiver in the test JVM: decodes the protobuf the OTLP exporter sends to {@code
- * /v1/traces} and {@code /v1/metrics} with the {@code io.opentelemetry.proto} classes.
+ * /v1/traces} and {@code /v1/metrics} with the {@code io.opentelemetry.proto} classes. Shared with
+ * other modules' tests through this module's test jar.
  */
-final class OtlpReceiver implements AutoCloseable {
+public final class OtlpReceiver implements AutoCloseable {
 
   /** One received span with its resource attributes. */
-  record ReceivedSpan(Span span, Map<String, String> resource) {
-    String name() {
+  public record ReceivedSpan(Span span, Map<String, String> resource) {
+    public String name() {
       return span.getName();
     }
 
-    String traceId() {
+    public String traceId() {
       return HexFormat.of().formatHex(span.getTraceId().toByteArray());
     }
 
-    String spanId() {
+    public String spanId() {
       return HexFormat.of().formatHex(span.getSpanId().toByteArray());
     }
 
-    String parentSpanId() {
+    public String parentSpanId() {
       return HexFormat.of().formatHex(span.getParentSpanId().toByteArray());
     }
 
-    Map<String, String> attributes() {
+    public Map<String, String> attributes() {
       return toMap(span.getAttributesList());
     }
   }
@@ -60,7 +61,8 @@ final class OtlpReceiver implements AutoCloseable {
   private final List<String> metricNames = new CopyOnWriteArrayList<>();
   private volatile int failWith;
 
-  OtlpReceiver() throws IOException {
+  /** Starts a receiver on a free port of 127.0.0.1. */
+  public OtlpReceiver() throws IOException {
     server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 16);
     server.createContext("/v1/traces", this::traces);
     server.createContext("/v1/metrics", this::metrics);
@@ -69,20 +71,22 @@ final class OtlpReceiver implements AutoCloseable {
   }
 
   /** The base URL for {@code OTEL_EXPORTER_OTLP_ENDPOINT}. */
-  String endpoint() {
+  public String endpoint() {
     return "http://127.0.0.1:" + server.getAddress().getPort();
   }
 
   /** From now on, answer every export with this HTTP status (0: accept). */
-  void failWith(int status) {
+  public void failWith(int status) {
     failWith = status;
   }
 
-  List<ReceivedSpan> spans() {
+  /** The spans received so far. */
+  public List<ReceivedSpan> spans() {
     return List.copyOf(spans);
   }
 
-  List<String> metricNames() {
+  /** The names of the metrics received so far. */
+  public List<String> metricNames() {
     return List.copyOf(metricNames);
   }
 

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.jobcommon.job.JobRuntime;
+import io.jobcommon.job.OtlpReceiver;
 import io.jobcommon.messaging.ConsumerOptions;
 import io.jobcommon.messaging.Dispatcher;
 import io.jobcommon.messaging.JobConsumer;
