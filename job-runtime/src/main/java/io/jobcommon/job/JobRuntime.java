@@ -5,7 +5,6 @@ import io.jobcommon.messaging.Dispatcher;
 import io.jobcommon.messaging.JobConsumer;
 import io.jobcommon.messaging.MessageClient;
 import io.jobcommon.messaging.MessagingException;
-import io.jobcommon.messaging.PayloadCodec;
 import io.jobcommon.messaging.spi.Subscription;
 import io.jobcommon.messaging.spi.Transport;
 import io.jobcommon.messaging.spi.TransportSettings;
@@ -15,7 +14,6 @@ import io.opentelemetry.api.trace.Tracer;
 import java.io.PrintStream;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -88,7 +86,8 @@ public final class JobRuntime implements AutoCloseable {
   private @Nullable Dispatcher dispatcher;
   private boolean closing;
 
-  private JobRuntime(Builder b, Telemetry telemetry, Transport raw, RuntimeSettings settings) {
+  private JobRuntime(
+      JobRuntimeBuilder b, Telemetry telemetry, Transport raw, RuntimeSettings settings) {
     this.telemetry = telemetry;
     this.ownsTransport = b.transport == null;
     OpenTelemetry otel = telemetry.openTelemetry();
@@ -127,8 +126,8 @@ public final class JobRuntime implements AutoCloseable {
   }
 
   /** A builder; what it does not set comes from the environment. */
-  public static Builder builder() {
-    return new Builder();
+  public static JobRuntimeBuilder builder() {
+    return new JobRuntimeBuilder();
   }
 
   /**
@@ -141,7 +140,7 @@ public final class JobRuntime implements AutoCloseable {
     return launch(builder(), System.err, main);
   }
 
-  static int launch(Builder builder, PrintStream err, ToIntFunction<JobRuntime> main) {
+  static int launch(JobRuntimeBuilder builder, PrintStream err, ToIntFunction<JobRuntime> main) {
     Objects.requireNonNull(main, "main");
     JobRuntime runtime;
     try {
@@ -337,7 +336,7 @@ public final class JobRuntime implements AutoCloseable {
     return ok;
   }
 
-  private static JobRuntime create(Builder b) {
+  static JobRuntime create(JobRuntimeBuilder b) {
     Map<String, String> env = b.environment != null ? b.environment : System.getenv();
     try {
       RuntimeSettings settings = RuntimeSettings.parse(env);
@@ -386,116 +385,6 @@ public final class JobRuntime implements AutoCloseable {
       // Providers and the SDK should mask secrets already; make sure no value slips through.
       String masked = Secrets.mask(String.valueOf(e.getMessage()), env);
       throw masked.equals(e.getMessage()) ? e : new ConfigurationException(e.setting(), masked);
-    }
-  }
-
-  /**
-   * Builds a {@link JobRuntime}. What is not set is read from the environment: {@code
-   * MESSAGING_BROKER} and the broker's variables, {@code OTEL_*}, {@code SERVICE_NAME}, {@code
-   * ENV}, {@code VERSION}, {@code JOB_SHUTDOWN_TIMEOUT}, {@code JOB_HEALTH_PORT}. Not thread-safe.
-   */
-  public static final class Builder {
-    private @Nullable Transport transport;
-    private @Nullable OpenTelemetry openTelemetry;
-    private @Nullable String serviceName;
-    private @Nullable Duration shutdownTimeout;
-    private @Nullable Integer healthPort;
-    private @Nullable Map<String, String> environment;
-    private PayloadCodec codec = PayloadCodec.json();
-    private boolean shutdownHook = true;
-    private ClassLoader classLoader = JobRuntime.class.getClassLoader();
-
-    private Builder() {}
-
-    /**
-     * The transport to use instead of the one {@code MESSAGING_BROKER} names, for example an {@code
-     * InMemoryTransport} in tests. It is traced, but not closed by the runtime: it is yours.
-     */
-    public Builder setTransport(Transport transport) {
-      this.transport = Objects.requireNonNull(transport, "transport");
-      return this;
-    }
-
-    /**
-     * The OpenTelemetry instance to use instead of the SDK built from {@code OTEL_*}. It is flushed
-     * when it is an {@code OpenTelemetrySdk}, never shut down: it is yours.
-     */
-    public Builder setOpenTelemetry(OpenTelemetry openTelemetry) {
-      this.openTelemetry = Objects.requireNonNull(openTelemetry, "openTelemetry");
-      return this;
-    }
-
-    /**
-     * The {@code service.name} when {@code OTEL_SERVICE_NAME} and {@code OTEL_RESOURCE_ATTRIBUTES}
-     * do not give one; wins over {@code SERVICE_NAME}.
-     */
-    public Builder setServiceName(String serviceName) {
-      this.serviceName = Objects.requireNonNull(serviceName, "serviceName");
-      return this;
-    }
-
-    /**
-     * How long a stop waits for running handlers; wins over {@code JOB_SHUTDOWN_TIMEOUT} (30 s by
-     * default). Keep it a few seconds below the platform's grace period (ECS {@code stopTimeout},
-     * Kubernetes {@code terminationGracePeriodSeconds}) to leave time for the telemetry flush.
-     */
-    public Builder setShutdownTimeout(Duration shutdownTimeout) {
-      Objects.requireNonNull(shutdownTimeout, "shutdownTimeout");
-      if (shutdownTimeout.isNegative()) {
-        throw new IllegalArgumentException("shutdownTimeout must not be negative");
-      }
-      this.shutdownTimeout = shutdownTimeout;
-      return this;
-    }
-
-    /** The port of the health endpoint (0: any free port); wins over {@code JOB_HEALTH_PORT}. */
-    public Builder setHealthPort(int port) {
-      if (port < 0 || port > 65535) {
-        throw new IllegalArgumentException("port must be 0-65535, was " + port);
-      }
-      this.healthPort = port;
-      return this;
-    }
-
-    /**
-     * The variables to read instead of the process environment (copied), for tests and for settings
-     * kept elsewhere. Its {@code OTEL_*} entries configure the SDK.
-     */
-    public Builder setEnvironment(Map<String, String> environment) {
-      Objects.requireNonNull(environment, "environment");
-      this.environment = new HashMap<>(environment);
-      return this;
-    }
-
-    /** The codec of {@link #client()} and of consumers' payloads; JSON by default. */
-    public Builder setCodec(PayloadCodec codec) {
-      this.codec = Objects.requireNonNull(codec, "codec");
-      return this;
-    }
-
-    /**
-     * Whether a JVM shutdown (a signal outside {@link #run}, {@code System.exit}) closes the
-     * runtime in order; on by default. Turn it off when your framework closes the runtime.
-     */
-    public Builder setRegisterShutdownHook(boolean register) {
-      this.shutdownHook = register;
-      return this;
-    }
-
-    /** Where {@code TransportProvider}s are looked for; this class's loader by default. */
-    Builder setClassLoader(ClassLoader classLoader) {
-      this.classLoader = Objects.requireNonNull(classLoader, "classLoader");
-      return this;
-    }
-
-    /**
-     * The runtime: telemetry set up, broker connected, health endpoint listening.
-     *
-     * @throws ConfigurationException naming the variable that is missing or malformed, secrets
-     *     masked
-     */
-    public JobRuntime build() {
-      return create(this);
     }
   }
 }
