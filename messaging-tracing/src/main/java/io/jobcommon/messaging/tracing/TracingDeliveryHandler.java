@@ -36,6 +36,8 @@ final class TracingDeliveryHandler implements DeliveryHandler {
   private final String queue;
   private final Attributes queueAttributes;
   private final Attributes processAttributes;
+  private final String spanName;
+  private final TracedDelivery.SettleAttributes settleAttributes;
 
   TracingDeliveryHandler(
       DeliveryHandler handler,
@@ -55,6 +57,8 @@ final class TracingDeliveryHandler implements DeliveryHandler {
             .put(MESSAGING_OPERATION_NAME, SemanticAttributes.OPERATION_PROCESS)
             .put(MESSAGING_OPERATION_TYPE, SemanticAttributes.OPERATION_PROCESS)
             .build();
+    this.spanName = SemanticAttributes.OPERATION_PROCESS + " " + queue;
+    this.settleAttributes = new TracedDelivery.SettleAttributes(queueAttributes);
   }
 
   @Override
@@ -80,7 +84,7 @@ final class TracingDeliveryHandler implements DeliveryHandler {
       return;
     }
 
-    Delivery traced = new TracedDelivery(delivery, processSpan, config.metrics, queueAttributes);
+    Delivery traced = new TracedDelivery(delivery, processSpan, config.metrics, settleAttributes);
     boolean threw = true;
     try (Scope ignored = context.makeCurrent();
         MdcScope mdc = MdcScope.open(processSpan.span().getSpanContext())) {
@@ -116,7 +120,7 @@ final class TracingDeliveryHandler implements DeliveryHandler {
     SpanBuilder builder =
         config
             .tracer
-            .spanBuilder(SemanticAttributes.OPERATION_PROCESS + " " + queue)
+            .spanBuilder(spanName)
             .setSpanKind(SpanKind.CONSUMER)
             .setParent(parent)
             .setAllAttributes(processAttributes)
