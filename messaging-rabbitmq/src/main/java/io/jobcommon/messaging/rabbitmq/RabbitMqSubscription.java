@@ -19,16 +19,13 @@ import io.jobcommon.messaging.spi.Subscription;
 import java.io.IOException;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.Date;
-import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
-import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -41,9 +38,8 @@ import org.slf4j.LoggerFactory;
  * on a {@link HandlerPool}. Every call on the channel is made under one lock, so the channel never
  * runs two operations at once whichever thread settles.
  *
- * <p>Acks are coalesced by an {@link AckWindow}: most go out as one {@code basic.ack multiple=true}
- * for a run of settled deliveries, when enough wait or after a short linger, and all of them before
- * the channel closes. An ack's future completes when its frame was written.
+ * <p>Acks are coalesced by {@link ChannelAcks}: most go out as one {@code basic.ack multiple=true}
+ * for a run of settled deliveries, and all of them before the channel closes.
  *
  * <p>A connection loss bumps the epoch: deliveries of an older epoch are redelivered by the broker
  * anyway, so their settlements (and acks still waiting in the window) are dropped without error and
@@ -59,8 +55,6 @@ final class RabbitMqSubscription implements Subscription {
   private final DelayTiers tiers;
   private final Clock clock;
   private final Runnable onClosed;
-  private final ScheduledExecutorService scheduler;
-  private final Duration ackLinger;
   private final Object lock = new Object();
   private final HandlerPool pool;
   private final Channel channel;
@@ -70,15 +64,7 @@ final class RabbitMqSubscription implements Subscription {
   private volatile int epoch;
   private volatile boolean cancelled;
   private volatile String consumerTag = "";
-  // Guarded by windowLock, which is taken alone (by the consumer's dispatch thread registering a
-  // delivery, never waiting for channel I/O) or inside lock: the window and its epoch.
-  private final Object windowLock = new Object();
-  private final AckWindow acks;
-  private int acksEpoch;
-  // Guarded by lock: whether a flush timer is pending, and whether acks bypass the window (after
-  // the final flush on close).
-  private boolean flushScheduled;
-  private boolean acksDirect;
+  private final ChannelAcks acks;
 
   RabbitMqSubscription(
       String queue,
@@ -98,11 +84,10 @@ final class RabbitMqSubscription implements Subscription {
     this.tiers = tiers;
     this.clock = clock;
     this.onClosed = onClosed;
-    this.scheduler = scheduler;
-    this.ackLinger = ackLinger;
-    this.acks = AckWindow.forQos(qos(options), ackLinger.toNanos());
     this.pool = new HandlerPool(queue, options.concurrency(), d -> run(handler, d));
     this.channel = connection.createChannel();
+    this.acks =
+        new ChannelAcks(channel, lock, queue, qos(options), scheduler, ackLinger, () -> epoch);
     channel.addShutdownListener(this::channelDown);
     if (channel instanceof Recoverable) {
       ((Recoverable) channel)
@@ -161,64 +146,11 @@ final class RabbitMqSubscription implements Subscription {
     handler.handle(d);
   }
 
-  /** Tracks a new delivery in the ack window; returns the epoch it belongs to. */
-  private int delivered(long tag) {
-    List<CompletableFuture<Void>> dropped = new ArrayList<>(0);
-    int e;
-    synchronized (windowLock) {
-      currentWindow(dropped);
-      if (!acks.delivered(tag)) {
-        dropped.addAll(acks.clear()); // tags restarted: a channel we did not see go down
-        acks.delivered(tag);
-      }
-      e = acksEpoch;
-    }
-    complete(dropped);
-    return e;
-  }
-
-  /**
-   * Clears the window if the channel went down since it was filled, adding the dropped acks'
-   * futures to {@code dropped}. Called under windowLock.
-   */
-  private void currentWindow(List<CompletableFuture<Void>> dropped) {
-    int e = epoch;
-    if (acksEpoch != e) {
-      acksEpoch = e;
-      dropped.addAll(acks.clear()); // the broker requeued those messages with the old channel
-    }
-  }
-
   CompletableFuture<Void> ack(RabbitMqDelivery d) {
-    CompletableFuture<Void> done = new CompletableFuture<>();
-    List<CompletableFuture<Void>> ready = new ArrayList<>(0);
-    synchronized (lock) {
-      if (d.epoch() != epoch || acksDirect) {
-        return onChannel(d, "ack", () -> channel.basicAck(d.deliveryTag(), false));
-      }
-      AckWindow.Outcome outcome;
-      boolean due;
-      synchronized (windowLock) {
-        currentWindow(ready);
-        outcome = acks.ack(d.deliveryTag(), done, System.nanoTime());
-        due = acks.isFlushDue();
-      }
-      switch (outcome) {
-        case UNKNOWN:
-          return onChannel(d, "ack", () -> channel.basicAck(d.deliveryTag(), false));
-        case SETTLED:
-          done.complete(null);
-          break;
-        default:
-          if (due) {
-            ready.addAll(flush(false));
-          } else {
-            scheduleFlush();
-          }
-      }
-    }
-    complete(ready);
-    return done;
+    return acks.ack(
+        d.deliveryTag(),
+        d.epoch(),
+        () -> onChannel(d, "ack", () -> channel.basicAck(d.deliveryTag(), false)));
   }
 
   CompletableFuture<Void> requeue(RabbitMqDelivery d) {
@@ -227,92 +159,8 @@ final class RabbitMqSubscription implements Subscription {
         "release",
         () -> {
           channel.basicNack(d.deliveryTag(), false, true);
-          // Only now: a multiple ack must never cover a delivery the broker still holds for us.
-          synchronized (windowLock) {
-            acks.nacked(d.deliveryTag());
-          }
+          acks.nacked(d.deliveryTag());
         });
-  }
-
-  /**
-   * Sends what the window says is due; returns the futures to complete (outside the lock). Called
-   * under the lock, which keeps the acks in the order they were decided.
-   */
-  private List<CompletableFuture<Void>> flush(boolean all) {
-    AckWindow.Batch batch;
-    boolean stillWaiting;
-    synchronized (windowLock) {
-      batch = acks.take(System.nanoTime(), all);
-      stillWaiting = acks.hasWaiting();
-    }
-    if (batch.isEmpty()) {
-      if (stillWaiting) {
-        scheduleFlush();
-      }
-      return batch.done;
-    }
-    try {
-      if (batch.multipleTag >= 0) {
-        channel.basicAck(batch.multipleTag, true);
-      }
-      for (long tag : batch.singles) {
-        channel.basicAck(tag, false);
-      }
-    } catch (AlreadyClosedException e) {
-      log.debug("acks on queue {} dropped: channel closed", queue); // requeued with the channel
-    } catch (IOException | RuntimeException e) {
-      MessagingException failure =
-          new MessagingException(
-              "ack of "
-                  + batch.done.size()
-                  + " message(s) on queue '"
-                  + queue
-                  + "' failed: "
-                  + e
-                  + "; the broker redelivers them",
-              e);
-      for (CompletableFuture<Void> f : batch.done) {
-        f.completeExceptionally(failure);
-      }
-    }
-    if (stillWaiting) {
-      scheduleFlush();
-    }
-    return batch.done;
-  }
-
-  /** Arms the linger timer unless it is armed; called under the lock. */
-  private void scheduleFlush() {
-    if (flushScheduled) {
-      return;
-    }
-    try {
-      scheduler.schedule(this::lingerExpired, ackLinger.toNanos(), TimeUnit.NANOSECONDS);
-      flushScheduled = true;
-    } catch (RejectedExecutionException e) { // the transport is closing: no timers any more
-      complete(flush(true));
-    }
-  }
-
-  private void lingerExpired() {
-    List<CompletableFuture<Void>> ready = new ArrayList<>(0);
-    synchronized (lock) {
-      flushScheduled = false;
-      synchronized (windowLock) {
-        currentWindow(ready);
-      }
-      if (!acksDirect) {
-        ready.addAll(flush(false));
-      }
-    }
-    complete(ready);
-  }
-
-  /** Completes ack futures (normally, unless a failed flush completed them already). */
-  private static void complete(List<CompletableFuture<Void>> futures) {
-    for (CompletableFuture<Void> f : futures) {
-      f.complete(null);
-    }
   }
 
   CompletableFuture<Void> retry(RabbitMqDelivery d, Duration delay) {
@@ -427,15 +275,7 @@ final class RabbitMqSubscription implements Subscription {
         d.release();
       }
       awaitSettling();
-      List<CompletableFuture<Void>> ready = new ArrayList<>();
-      synchronized (lock) {
-        synchronized (windowLock) {
-          currentWindow(ready);
-        }
-        ready.addAll(flush(true));
-        acksDirect = true; // late acks (a retry confirmed after the wait) go out at once
-      }
-      complete(ready);
+      acks.flushAll(); // before the channel closes, which would requeue what was not acked
       synchronized (lock) {
         try {
           channel.close(); // unacked messages go back to the queue
@@ -477,7 +317,7 @@ final class RabbitMqSubscription implements Subscription {
     public void handleDelivery(
         String tag, Envelope envelope, AMQP.BasicProperties props, byte[] body) {
       String id = props.getMessageId();
-      int deliveryEpoch = delivered(envelope.getDeliveryTag());
+      int deliveryEpoch = acks.delivered(envelope.getDeliveryTag());
       RabbitMqDelivery d =
           new RabbitMqDelivery(
               RabbitMqSubscription.this,
