@@ -260,6 +260,36 @@ class ConfigurationTest {
     }
   }
 
+  static Stream<Arguments> batchSettings() {
+    return Stream.of(
+        Arguments.of(Map.of(), "maxExportBatchSize=4096", "scheduleDelayNanos=200000000"),
+        Arguments.of( // a smaller queue alone lowers our batch default instead of failing
+            Map.of("OTEL_BSP_MAX_QUEUE_SIZE", "1000"),
+            "maxExportBatchSize=1000",
+            "scheduleDelayNanos=200000000"),
+        Arguments.of(
+            Map.of("OTEL_BSP_MAX_EXPORT_BATCH_SIZE", "100", "OTEL_BSP_SCHEDULE_DELAY", "5000"),
+            "maxExportBatchSize=100",
+            "scheduleDelayNanos=5000000000"));
+  }
+
+  @ParameterizedTest
+  @MethodSource("batchSettings")
+  void theBatchSpanProcessorHasOurDefaultsUnlessOtelBspVariablesSayOtherwise(
+      Map<String, String> env, String batch, String delay) {
+    Map<String, String> all = new HashMap<>(env);
+    all.put("MESSAGING_BROKER", "in-memory");
+    all.put("OTEL_TRACES_EXPORTER", "otlp"); // a batch processor exists only with an exporter
+    all.put("OTEL_EXPORTER_OTLP_ENDPOINT", "http://127.0.0.1:9"); // nothing is exported here
+    try (JobRuntime runtime = JobRuntime.builder().setEnvironment(quiet(all)).build()) {
+      OpenTelemetrySdk sdk = (OpenTelemetrySdk) runtime.openTelemetry();
+      assertThat(sdk.getSdkTracerProvider().toString())
+          .contains("BatchSpanProcessor")
+          .contains(batch)
+          .contains(delay);
+    }
+  }
+
   @Test
   void secretsAreMaskedInAnyMessage() {
     Map<String, String> env =

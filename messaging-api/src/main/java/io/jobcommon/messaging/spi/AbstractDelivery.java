@@ -167,6 +167,9 @@ public abstract class AbstractDelivery implements Delivery {
     } catch (RuntimeException e) {
       f = CompletableFuture.failedFuture(e);
     }
+    if (f.isDone() && !f.isCompletedExceptionally()) {
+      return f; // the usual case: no stage to add just to find nothing to log
+    }
     f.whenComplete(
         (ok, error) -> {
           if (error != null) {

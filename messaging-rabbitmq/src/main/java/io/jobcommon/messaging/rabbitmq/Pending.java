@@ -3,7 +3,6 @@ package io.jobcommon.messaging.rabbitmq;
 import com.rabbitmq.client.AMQP;
 import io.jobcommon.messaging.MessagingException;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ScheduledFuture;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -27,7 +26,9 @@ final class Pending {
   final CompletableFuture<String> future = new CompletableFuture<>();
   volatile int attempts;
   volatile @Nullable String returned;
-  volatile @Nullable ScheduledFuture<?> timeout;
+
+  /** {@link System#nanoTime()} of the latest publish attempt, for the confirm timeout. */
+  volatile long publishedNanos;
 
   Pending(
       String queue,
@@ -50,19 +51,10 @@ final class Pending {
   }
 
   void succeed() {
-    cancelTimeout();
     future.complete(messageId());
   }
 
   void fail(MessagingException e) {
-    cancelTimeout();
     future.completeExceptionally(e);
-  }
-
-  private void cancelTimeout() {
-    ScheduledFuture<?> t = timeout;
-    if (t != null) {
-      t.cancel(false);
-    }
   }
 }

@@ -60,15 +60,16 @@ final class PublishChannel implements ConfirmListener, ReturnListener, ShutdownL
   }
 
   /**
-   * Publishes {@code p}; the caller holds the lock. Returns the sequence number to watch for the
-   * confirm timeout, or -1 when the publish was handed to {@code lost} already.
+   * Publishes {@code p}; the caller holds the lock. The confirm (or its timeout, see {@link
+   * #expire(long, Consumer)}) settles it, or {@code lost} gets it back if the connection dies.
    *
    * @throws IOException or {@link com.rabbitmq.client.AlreadyClosedException} if the channel is
    *     down; {@code p} is then not tracked here
    */
-  long publish(Pending p) throws IOException {
+  void publish(Pending p) throws IOException {
     ConcurrentSkipListMap<Long, Pending> map = unconfirmed;
     long seq = channel.getNextPublishSeqNo();
+    p.publishedNanos = System.nanoTime(); // under the lock: in sequence-number order
     map.put(seq, p);
     try {
       channel.basicPublish("", p.routingKey, true, p.props, p.body);
@@ -85,21 +86,37 @@ final class PublishChannel implements ConfirmListener, ReturnListener, ShutdownL
       if (mine) {
         throw e;
       }
-      return -1; // the shutdown listener claimed it and handed it on
+      return; // the shutdown listener claimed it and handed it on
     }
     if (map != unconfirmed && map.remove(seq, p)) {
       // The connection died between taking the sequence number and now: the confirm can't come.
       lost.accept(p);
-      return -1;
     }
-    return seq;
   }
 
   /**
-   * Removes {@code p} if it still waits for confirm {@code seq}; true if the caller owns it now.
+   * Claims and hands to {@code expired} every publish still unconfirmed that was published at or
+   * before {@code cutoffNanos}.
    */
-  boolean claim(long seq, Pending p) {
-    return unconfirmed.remove(seq, p);
+  void expire(long cutoffNanos, Consumer<Pending> expired) {
+    expire(unconfirmed, cutoffNanos, expired);
+  }
+
+  /**
+   * The sweep behind {@link #expire(long, Consumer)}: publish times grow with the sequence numbers
+   * (both are taken under the channel's lock), so it stops at the first publish not yet due.
+   */
+  static void expire(
+      ConcurrentSkipListMap<Long, Pending> map, long cutoffNanos, Consumer<Pending> expired) {
+    for (Map.Entry<Long, Pending> e : map.entrySet()) {
+      Pending p = e.getValue();
+      if (p.publishedNanos - cutoffNanos > 0) {
+        return;
+      }
+      if (map.remove(e.getKey(), p)) {
+        expired.accept(p);
+      }
+    }
   }
 
   @Override

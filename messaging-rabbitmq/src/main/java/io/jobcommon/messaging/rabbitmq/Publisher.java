@@ -42,6 +42,7 @@ final class Publisher {
   private final Duration confirmTimeout;
   private final Duration retryWindow;
   private final Set<Pending> outstanding = ConcurrentHashMap.newKeySet();
+  private final ScheduledFuture<?> sweeper;
   private volatile boolean closed;
 
   Publisher(
@@ -57,6 +58,12 @@ final class Publisher {
     this.scheduler = scheduler;
     this.confirmTimeout = confirmTimeout;
     this.retryWindow = retryWindow;
+    // One sweep for every unconfirmed publish rather than a timer each: at tens of thousands of
+    // publishes a second, per-publish timers cost a heap operation each and pile up cancelled.
+    long period = Math.max(10, Math.min(1000, confirmTimeout.toMillis() / 10));
+    this.sweeper =
+        scheduler.scheduleWithFixedDelay(
+            this::expireUnconfirmed, period, period, TimeUnit.MILLISECONDS);
   }
 
   /** A pending publish whose retry window starts now. */
@@ -97,20 +104,10 @@ final class Publisher {
         topology.ensureTier(p.queue, p.tierMs);
       }
       PublishChannel ch = acquire();
-      long seq;
       try {
-        seq = ch.publish(p);
+        ch.publish(p);
       } finally {
         ch.unlock();
-      }
-      if (seq >= 0) {
-        ScheduledFuture<?> timeout =
-            scheduler.schedule(
-                () -> expire(ch, seq, p), confirmTimeout.toMillis(), TimeUnit.MILLISECONDS);
-        p.timeout = timeout;
-        if (p.future.isDone()) {
-          timeout.cancel(false); // confirmed before the timer was set
-        }
       }
     } catch (MessagingException e) {
       p.fail(
@@ -126,16 +123,19 @@ final class Publisher {
     }
   }
 
-  /** A channel from the pool, locked for the caller; a free one if there is one. */
+  /**
+   * A channel from the pool, locked for the caller: the first free one, so that a lone sender keeps
+   * to one channel (whose confirms the broker then coalesces with {@code multiple}) and concurrent
+   * senders spread over the others.
+   */
   private PublishChannel acquire() throws IOException {
-    int start = Math.floorMod(next.getAndIncrement(), channels.length);
-    for (int i = 0; i < channels.length; i++) {
-      int slot = (start + i) % channels.length;
+    for (int slot = 0; slot < channels.length; slot++) {
       PublishChannel ch = usable(slot);
       if (ch.tryLock()) {
         return ch;
       }
     }
+    int start = Math.floorMod(next.getAndIncrement(), channels.length);
     PublishChannel ch = usable(start);
     ch.lock();
     return ch;
@@ -183,21 +183,37 @@ final class Publisher {
     }
   }
 
-  private void expire(PublishChannel ch, long seq, Pending p) {
-    if (ch.claim(seq, p)) {
-      p.fail(
-          new SendFailedException(
-              p.queue,
-              "no publisher confirm for message "
-                  + p.messageId()
-                  + " to queue '"
-                  + p.routingKey
-                  + "' within "
-                  + confirmTimeout
-                  + "; the broker may or may not have it. Check the broker's health (disk and"
-                  + " memory alarms), or raise the confirm timeout",
-              null));
+  /** Fails the publishes whose confirm is overdue; runs on the scheduler. */
+  private void expireUnconfirmed() {
+    PublishChannel[] snapshot;
+    synchronized (channels) {
+      snapshot = channels.clone();
     }
+    long cutoff = System.nanoTime() - confirmTimeout.toNanos();
+    for (PublishChannel ch : snapshot) {
+      if (ch != null) {
+        try {
+          ch.expire(cutoff, this::expire);
+        } catch (RuntimeException e) { // the sweep must keep running
+          log.warn("confirm timeout sweep failed", e);
+        }
+      }
+    }
+  }
+
+  private void expire(Pending p) {
+    p.fail(
+        new SendFailedException(
+            p.queue,
+            "no publisher confirm for message "
+                + p.messageId()
+                + " to queue '"
+                + p.routingKey
+                + "' within "
+                + confirmTimeout
+                + "; the broker may or may not have it. Check the broker's health (disk and"
+                + " memory alarms), or raise the confirm timeout",
+            null));
   }
 
   private void retry(Pending p, @Nullable Exception cause) {
@@ -246,6 +262,7 @@ final class Publisher {
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }
+    sweeper.cancel(false);
     for (Pending p : outstanding) {
       p.fail(new ClientClosedException(p.queue));
     }

@@ -22,11 +22,11 @@ import java.time.Duration;
 import java.util.Date;
 import java.util.Map;
 import java.util.Set;
-import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -38,9 +38,13 @@ import org.slf4j.LoggerFactory;
  * on a {@link HandlerPool}. Every call on the channel is made under one lock, so the channel never
  * runs two operations at once whichever thread settles.
  *
+ * <p>Acks are coalesced by {@link ChannelAcks}: most go out as one {@code basic.ack multiple=true}
+ * for a run of settled deliveries, and all of them before the channel closes.
+ *
  * <p>A connection loss bumps the epoch: deliveries of an older epoch are redelivered by the broker
- * anyway, so their settlements are dropped without error and their unstarted handlers skipped.
- * amqp-client's recovery re-opens the channel and re-registers the consumer by itself. Thread-safe.
+ * anyway, so their settlements (and acks still waiting in the window) are dropped without error and
+ * their unstarted handlers skipped. amqp-client's recovery re-opens the channel and re-registers
+ * the consumer by itself. Thread-safe.
  */
 final class RabbitMqSubscription implements Subscription {
   private static final Logger log = LoggerFactory.getLogger(RabbitMqSubscription.class);
@@ -60,6 +64,7 @@ final class RabbitMqSubscription implements Subscription {
   private volatile int epoch;
   private volatile boolean cancelled;
   private volatile String consumerTag = "";
+  private final ChannelAcks acks;
 
   RabbitMqSubscription(
       String queue,
@@ -69,6 +74,8 @@ final class RabbitMqSubscription implements Subscription {
       Publisher publisher,
       DelayTiers tiers,
       Clock clock,
+      ScheduledExecutorService scheduler,
+      Duration ackLinger,
       Runnable onClosed)
       throws IOException {
     this.queue = queue;
@@ -79,6 +86,8 @@ final class RabbitMqSubscription implements Subscription {
     this.onClosed = onClosed;
     this.pool = new HandlerPool(queue, options.concurrency(), d -> run(handler, d));
     this.channel = connection.createChannel();
+    this.acks =
+        new ChannelAcks(channel, lock, queue, qos(options), scheduler, ackLinger, () -> epoch);
     channel.addShutdownListener(this::channelDown);
     if (channel instanceof Recoverable) {
       ((Recoverable) channel)
@@ -98,9 +107,13 @@ final class RabbitMqSubscription implements Subscription {
   /** Starts consuming. */
   void start() throws IOException {
     synchronized (lock) {
-      channel.basicQos(Math.min(options.maxInFlight(), 65535));
+      channel.basicQos(qos(options));
       consumerTag = channel.basicConsume(queue, false, new QueueConsumer(channel));
     }
+  }
+
+  private static int qos(ConsumerOptions options) {
+    return Math.min(options.maxInFlight(), 65535);
   }
 
   @Override
@@ -134,11 +147,20 @@ final class RabbitMqSubscription implements Subscription {
   }
 
   CompletableFuture<Void> ack(RabbitMqDelivery d) {
-    return onChannel(d, "ack", () -> channel.basicAck(d.deliveryTag(), false));
+    return acks.ack(
+        d.deliveryTag(),
+        d.epoch(),
+        () -> onChannel(d, "ack", () -> channel.basicAck(d.deliveryTag(), false)));
   }
 
   CompletableFuture<Void> requeue(RabbitMqDelivery d) {
-    return onChannel(d, "release", () -> channel.basicNack(d.deliveryTag(), false, true));
+    return onChannel(
+        d,
+        "release",
+        () -> {
+          channel.basicNack(d.deliveryTag(), false, true);
+          acks.nacked(d.deliveryTag());
+        });
   }
 
   CompletableFuture<Void> retry(RabbitMqDelivery d, Duration delay) {
@@ -253,6 +275,7 @@ final class RabbitMqSubscription implements Subscription {
         d.release();
       }
       awaitSettling();
+      acks.flushAll(); // before the channel closes, which would requeue what was not acked
       synchronized (lock) {
         try {
           channel.close(); // unacked messages go back to the queue
@@ -294,14 +317,15 @@ final class RabbitMqSubscription implements Subscription {
     public void handleDelivery(
         String tag, Envelope envelope, AMQP.BasicProperties props, byte[] body) {
       String id = props.getMessageId();
+      int deliveryEpoch = acks.delivered(envelope.getDeliveryTag());
       RabbitMqDelivery d =
           new RabbitMqDelivery(
               RabbitMqSubscription.this,
-              id == null || id.isEmpty() ? UUID.randomUUID().toString() : id,
+              id == null || id.isEmpty() ? MessageIds.next() : id,
               body,
               props,
               envelope.getDeliveryTag(),
-              epoch,
+              deliveryEpoch,
               clock.instant());
       pool.submit(d); // released at once if the pool is shut down
     }

@@ -20,7 +20,6 @@ import java.util.Date;
 import java.util.List;
 import java.util.Objects;
 import java.util.Set;
-import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
@@ -76,6 +75,7 @@ public final class RabbitMqTransport implements Transport {
   private final QueueType queueType;
   private final int maxMessageSize;
   private final Clock clock;
+  private final Duration ackLinger;
   private final ScheduledExecutorService scheduler;
   private final Set<RabbitMqSubscription> subscriptions = ConcurrentHashMap.newKeySet();
   private final AtomicBoolean closed = new AtomicBoolean();
@@ -87,6 +87,7 @@ public final class RabbitMqTransport implements Transport {
     this.queueType = b.queueType;
     this.maxMessageSize = b.maxMessageSize;
     this.clock = b.clock;
+    this.ackLinger = b.ackLinger;
     this.publishConnection = factory.newConnection(b.connectionName + "-publish");
     try {
       this.consumeConnection = factory.newConnection(b.connectionName + "-consume");
@@ -156,8 +157,8 @@ public final class RabbitMqTransport implements Transport {
           new AMQP.BasicProperties.Builder()
               .contentType(message.contentType())
               .deliveryMode(2)
-              .messageId(UUID.randomUUID().toString())
-              .timestamp(Date.from(clock.instant()))
+              .messageId(MessageIds.next())
+              .timestamp(new Date(clock.millis()))
               .headers(AmqpHeaders.forPublish(message.headers(), 1))
               .build();
       String target = tier == 0 ? queue : DelayTiers.queueName(queue, tier);
@@ -191,6 +192,8 @@ public final class RabbitMqTransport implements Transport {
               publisher,
               tiers,
               clock,
+              scheduler,
+              ackLinger,
               () -> subscriptions.remove(self[0]));
       self[0] = s;
       subscriptions.add(s);
@@ -266,6 +269,7 @@ public final class RabbitMqTransport implements Transport {
     private int maxMessageSize = 16 * 1024 * 1024;
     private String connectionName = "job-common";
     private Clock clock = Clock.systemUTC();
+    private Duration ackLinger = Duration.ofMillis(5);
 
     private Builder() {}
 
@@ -391,6 +395,15 @@ public final class RabbitMqTransport implements Transport {
     /** The clock for timestamps and dead-letter times; the system UTC clock by default. */
     public Builder setClock(Clock clock) {
       this.clock = Objects.requireNonNull(clock, "clock");
+      return this;
+    }
+
+    /**
+     * How long a consumer's ack may wait to be sent with others as one multiple ack; 5 ms. For
+     * tests: not public, acks always go out before a subscription's channel closes.
+     */
+    Builder setAckLinger(Duration ackLinger) {
+      this.ackLinger = positive(ackLinger, "ackLinger");
       return this;
     }
 

@@ -35,10 +35,17 @@ final class ContextExtractor {
 
   private final TelemetryConfig config;
   private final TextMapPropagator propagator;
+  private final String[] contextFields; // the propagator's fields but baggage
+  private final String[] allFields;
 
   ContextExtractor(TelemetryConfig config) {
     this.config = config;
     this.propagator = config.propagator;
+    this.allFields = propagator.fields().toArray(new String[0]);
+    this.contextFields =
+        propagator.fields().stream()
+            .filter(f -> !W3c.BAGGAGE.equalsIgnoreCase(f))
+            .toArray(String[]::new);
   }
 
   /** The creation context of {@code delivery}; an invalid span context when it has none. */
@@ -131,8 +138,11 @@ final class ContextExtractor {
 
   /** Whether the headers hold a span context for the propagator (baggage alone is none). */
   private boolean hasContextHeader(Map<String, String> headers) {
-    for (String field : propagator.fields()) {
-      if (!W3c.BAGGAGE.equalsIgnoreCase(field) && Carriers.header(headers, field) != null) {
+    if (headers.isEmpty()) {
+      return false;
+    }
+    for (String field : contextFields) {
+      if (Carriers.header(headers, field) != null) {
         return true;
       }
     }
@@ -140,7 +150,7 @@ final class ContextExtractor {
   }
 
   private @Nullable String headerProblem(Map<String, String> headers) {
-    for (String field : propagator.fields()) {
+    for (String field : allFields) {
       String value = Carriers.header(headers, field);
       if (value != null) {
         String problem = CarrierCheck.problem(field, value);

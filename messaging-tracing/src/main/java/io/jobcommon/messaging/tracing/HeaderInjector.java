@@ -44,9 +44,12 @@ final class HeaderInjector {
     OutgoingMessage.Builder b = message.toBuilder();
     // A forwarded message may still carry an older context: ours replaces it as a whole, so the
     // old tracestate or baggage does not mix with the new traceparent or eat into the budget.
-    Map<String, String> user = new LinkedHashMap<>(message.headers());
-    for (String field : config.propagator.fields()) {
-      removeIgnoringCase(user, field, b);
+    Map<String, String> user = message.headers();
+    if (!user.isEmpty()) { // most messages carry no headers of their own: nothing to replace
+      user = new LinkedHashMap<>(user);
+      for (String field : config.propagator.fields()) {
+        removeIgnoringCase(user, field, b);
+      }
     }
 
     SpanContext spanContext = Span.fromContext(context).getSpanContext();

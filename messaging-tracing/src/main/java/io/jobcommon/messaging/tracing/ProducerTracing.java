@@ -21,8 +21,10 @@ import io.opentelemetry.context.Context;
 import io.opentelemetry.context.Scope;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
@@ -41,6 +43,13 @@ final class ProducerTracing {
   private final String system;
   private final String operation;
   private final HeaderInjector injector;
+  // Per destination (a queue, or "" for a batch to several): built once, not per message.
+  private final Map<String, Destination> destinations = new ConcurrentHashMap<>();
+
+  /** What every send to one destination shares: the span name and the success metric labels. */
+  private record Destination(String spanName, Attributes metricAttributes) {}
+
+  private static final int MAX_CACHED_DESTINATIONS = 1024;
 
   ProducerTracing(Transport delegate, TelemetryConfig config) {
     this.delegate = delegate;
@@ -103,11 +112,10 @@ final class ProducerTracing {
 
   /** {@code batchSize} -1 for a single-message send, which carries no batch count. */
   private Span startSpan(@Nullable String destination, int batchSize, int bodySize) {
-    String name = destination == null ? operation : operation + " " + destination;
     var builder =
         config
             .tracer
-            .spanBuilder(name)
+            .spanBuilder(destination(destination).spanName())
             .setSpanKind(SpanKind.PRODUCER)
             .setAttribute(MESSAGING_SYSTEM, system)
             .setAttribute(MESSAGING_OPERATION_NAME, operation)
@@ -152,15 +160,9 @@ final class ProducerTracing {
       @Nullable Throwable error,
       @Nullable String messageId) {
     try {
-      AttributesBuilder metric =
-          Attributes.builder()
-              .put(MESSAGING_SYSTEM, system)
-              .put(MESSAGING_OPERATION_NAME, operation)
-              .put(MESSAGING_OPERATION_TYPE, SemanticAttributes.OPERATION_SEND);
-      if (destination != null) {
-        metric.put(MESSAGING_DESTINATION_NAME, destination);
-      }
+      Attributes attributes = destination(destination).metricAttributes();
       if (error != null) {
+        AttributesBuilder metric = attributes.toBuilder();
         Throwable cause = unwrap(error);
         String type = SemanticAttributes.errorType(cause);
         span.setStatus(StatusCode.ERROR, cause.getMessage() == null ? type : cause.getMessage());
@@ -171,17 +173,39 @@ final class ProducerTracing {
               "jc.batch.failed_count", (long) ((BatchSendException) cause).failures().size());
         }
         metric.put(ERROR_TYPE, type);
+        attributes = metric.build();
       } else if (messageId != null) {
         span.setAttribute(MESSAGING_MESSAGE_ID, messageId);
       }
       span.end();
-      Attributes attributes = metric.build();
       config.metrics.operationDuration.record(
           MessagingMetrics.seconds(System.nanoTime() - start), attributes);
       config.metrics.sentMessages.add(count, attributes);
     } catch (RuntimeException e) {
       log.warn("recording the send span failed", e);
     }
+  }
+
+  private Destination destination(@Nullable String destination) {
+    String key = destination == null ? "" : destination;
+    Destination d = destinations.get(key);
+    if (d == null) {
+      AttributesBuilder metric =
+          Attributes.builder()
+              .put(MESSAGING_SYSTEM, system)
+              .put(MESSAGING_OPERATION_NAME, operation)
+              .put(MESSAGING_OPERATION_TYPE, SemanticAttributes.OPERATION_SEND);
+      if (destination != null) {
+        metric.put(MESSAGING_DESTINATION_NAME, destination);
+      }
+      d =
+          new Destination(
+              destination == null ? operation : operation + " " + destination, metric.build());
+      if (destinations.size() < MAX_CACHED_DESTINATIONS) { // queue names are few; stay bounded
+        destinations.putIfAbsent(key, d);
+      }
+    }
+    return d;
   }
 
   private static Throwable unwrap(Throwable error) {

@@ -37,17 +37,51 @@ final class TracedDelivery implements Delivery {
   private final ProcessSpan processSpan;
   private final MessagingMetrics metrics;
   private final Attributes metricAttributes;
+  private final SettleAttributes settleAttributes;
+
+  /**
+   * The metric labels of one queue's settlements, built once per queue rather than per message.
+   * Immutable.
+   */
+  static final class SettleAttributes {
+    final Attributes queue;
+    private final Map<String, Attributes> byOutcome;
+
+    SettleAttributes(Attributes queue) {
+      this.queue = queue;
+      this.byOutcome =
+          Map.of(
+              ACK, settle(queue, ACK),
+              RETRY, settle(queue, RETRY),
+              DEAD_LETTER, settle(queue, DEAD_LETTER),
+              RELEASE, settle(queue, RELEASE));
+    }
+
+    private static Attributes settle(Attributes queue, String outcome) {
+      return queue.toBuilder()
+          .put(MESSAGING_OPERATION_NAME, outcome)
+          .put(MESSAGING_OPERATION_TYPE, SemanticAttributes.OPERATION_SETTLE)
+          .build();
+    }
+
+    Attributes of(String outcome) {
+      Attributes a = byOutcome.get(outcome);
+      return a != null ? a : settle(queue, outcome);
+    }
+  }
+
   private final AtomicBoolean settled = new AtomicBoolean();
 
   TracedDelivery(
       Delivery delegate,
       ProcessSpan processSpan,
       MessagingMetrics metrics,
-      Attributes metricAttributes) {
+      SettleAttributes settleAttributes) {
     this.delegate = delegate;
     this.processSpan = processSpan;
     this.metrics = metrics;
-    this.metricAttributes = metricAttributes;
+    this.metricAttributes = settleAttributes.queue;
+    this.settleAttributes = settleAttributes;
   }
 
   @Override
@@ -164,15 +198,13 @@ final class TracedDelivery implements Delivery {
 
   private void recordSettleDuration(String outcome, long start, @Nullable Throwable error) {
     try {
-      var attributes =
-          metricAttributes.toBuilder()
-              .put(MESSAGING_OPERATION_NAME, outcome)
-              .put(MESSAGING_OPERATION_TYPE, SemanticAttributes.OPERATION_SETTLE);
+      Attributes attributes = settleAttributes.of(outcome);
       if (error != null) {
-        attributes.put(ERROR_TYPE, SemanticAttributes.errorType(error));
+        attributes =
+            attributes.toBuilder().put(ERROR_TYPE, SemanticAttributes.errorType(error)).build();
       }
       metrics.operationDuration.record(
-          MessagingMetrics.seconds(System.nanoTime() - start), attributes.build());
+          MessagingMetrics.seconds(System.nanoTime() - start), attributes);
     } catch (RuntimeException e) {
       log.debug("recording the settle duration failed", e);
     }

@@ -38,6 +38,8 @@ final class TracingDeliveryHandler implements DeliveryHandler {
   private final Attributes queueAttributes;
   private final Attributes processAttributes;
   private final AtomicBoolean leakReported = new AtomicBoolean();
+  private final String spanName;
+  private final TracedDelivery.SettleAttributes settleAttributes;
 
   TracingDeliveryHandler(
       DeliveryHandler handler,
@@ -57,6 +59,8 @@ final class TracingDeliveryHandler implements DeliveryHandler {
             .put(MESSAGING_OPERATION_NAME, SemanticAttributes.OPERATION_PROCESS)
             .put(MESSAGING_OPERATION_TYPE, SemanticAttributes.OPERATION_PROCESS)
             .build();
+    this.spanName = SemanticAttributes.OPERATION_PROCESS + " " + queue;
+    this.settleAttributes = new TracedDelivery.SettleAttributes(queueAttributes);
   }
 
   @Override
@@ -82,7 +86,7 @@ final class TracingDeliveryHandler implements DeliveryHandler {
       return;
     }
 
-    Delivery traced = new TracedDelivery(delivery, processSpan, config.metrics, queueAttributes);
+    Delivery traced = new TracedDelivery(delivery, processSpan, config.metrics, settleAttributes);
     Context before = Context.current();
     boolean threw = true;
     try (Scope ignored = context.makeCurrent();
@@ -139,7 +143,7 @@ final class TracingDeliveryHandler implements DeliveryHandler {
     SpanBuilder builder =
         config
             .tracer
-            .spanBuilder(SemanticAttributes.OPERATION_PROCESS + " " + queue)
+            .spanBuilder(spanName)
             .setSpanKind(SpanKind.CONSUMER)
             .setParent(parent)
             .setAllAttributes(processAttributes)
