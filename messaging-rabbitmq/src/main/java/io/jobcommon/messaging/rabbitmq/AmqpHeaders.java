@@ -102,6 +102,27 @@ final class AmqpHeaders {
   }
 
   /**
+   * The header table of a retried or dead-lettered copy: the received {@code raw} headers with
+   * their AMQP types kept (tables, arrays, numbers a {@code Map<String, String>} cannot carry),
+   * without bookkeeping, plus {@code added}, with {@code jc-attempt} set to {@code attempt} when it
+   * is above 1.
+   */
+  static Map<String, Object> forRepublish(
+      @Nullable Map<String, Object> raw, Map<String, String> added, int attempt) {
+    Map<String, Object> out = new LinkedHashMap<>();
+    if (raw != null) {
+      raw.forEach(
+          (name, value) -> {
+            if (name != null && value != null && !isBookkeeping(name)) {
+              out.put(name, value);
+            }
+          });
+    }
+    out.putAll(forPublish(added, attempt));
+    return out;
+  }
+
+  /**
    * Whether a header is the transport's or the broker's own: {@code jc-attempt}, and what the
    * broker adds when it dead-letters or counts deliveries. Other {@code x-} headers are the user's.
    */

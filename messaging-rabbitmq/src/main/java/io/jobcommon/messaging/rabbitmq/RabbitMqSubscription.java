@@ -179,7 +179,8 @@ final class RabbitMqSubscription implements Subscription {
           Duration.ofMillis(tier));
     }
     String target = tier == 0 ? queue : DelayTiers.queueName(queue, tier);
-    AMQP.BasicProperties props = copy(d, AmqpHeaders.forPublish(d.headers(), d.attempt() + 1));
+    AMQP.BasicProperties props =
+        copy(d, AmqpHeaders.forRepublish(d.props().getHeaders(), Map.of(), d.attempt() + 1));
     return republish(d, tier, target, props);
   }
 
@@ -187,9 +188,10 @@ final class RabbitMqSubscription implements Subscription {
     if (d.epoch() != epoch) {
       return CompletableFuture.completedFuture(null);
     }
-    Map<String, String> headers =
-        DeadLetters.headers(d.headers(), queue, d.attempt(), reason, clock.instant());
-    AMQP.BasicProperties props = copy(d, AmqpHeaders.forPublish(headers, 1));
+    Map<String, String> reasonHeaders =
+        DeadLetters.headers(Map.of(), queue, d.attempt(), reason, clock.instant());
+    AMQP.BasicProperties props =
+        copy(d, AmqpHeaders.forRepublish(d.props().getHeaders(), reasonHeaders, 1));
     return republish(d, 0, DeadLetters.queueName(queue), props);
   }
 

@@ -196,6 +196,46 @@ class RabbitMqTransportIT {
   }
 
   @Test
+  void retriedAndDeadLetteredCopiesKeepHeadersOfEveryAmqpType() throws Exception {
+    String queue = BROKER.queue("jc-typed");
+    consume(
+        queue,
+        d -> {
+          if (d.attempt() == 1) {
+            d.retryLater(Duration.ZERO);
+          } else {
+            d.deadLetter("typed headers");
+          }
+        });
+    Map<String, Object> headers = new LinkedHashMap<>();
+    headers.put("table", Map.of("a", "b"));
+    headers.put("list", List.of("x", 1));
+    headers.put("int", 42);
+    headers.put("tenant", "acme");
+    try (Connection c = BROKER.rawConnection();
+        Channel ch = c.createChannel()) {
+      ch.basicPublish(
+          "",
+          queue,
+          new AMQP.BasicProperties.Builder().messageId("m-typed").headers(headers).build(),
+          "{}".getBytes(StandardCharsets.UTF_8));
+      GetResponse[] r = new GetResponse[1];
+      await()
+          .atMost(WAIT)
+          .until(() -> (r[0] = ch.basicGet(DeadLetters.queueName(queue), true)) != null);
+      Map<String, Object> h = r[0].getProps().getHeaders();
+      assertThat(h.get("table")).isInstanceOf(Map.class);
+      assertThat(((Map<?, ?>) h.get("table")).get("a")).hasToString("b");
+      assertThat(h.get("list")).isInstanceOf(List.class);
+      assertThat(h.get("int")).isEqualTo(42);
+      assertThat(h.get("tenant")).hasToString("acme");
+      assertThat(h.get(StandardHeaders.DEAD_LETTER_REASON)).hasToString("typed headers");
+      assertThat(h.get(StandardHeaders.ATTEMPTS)).hasToString("2");
+      assertThat(h).doesNotContainKey(StandardHeaders.ATTEMPT);
+    }
+  }
+
+  @Test
   void headersOfOtherPublishersAreReadAsStringsWithoutCrashing() throws Exception {
     String queue = BROKER.queue("jc-raw");
     BlockingQueue<Delivery> got = consume(queue, Delivery::ack);
