@@ -4,6 +4,7 @@ import com.rabbitmq.client.Channel;
 import com.rabbitmq.client.Connection;
 import com.rabbitmq.client.ConnectionFactory;
 import io.jobcommon.messaging.rabbitmq.RabbitMqTransport;
+import io.jobcommon.messaging.rabbitmq.RabbitMqTransportBuilder;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.security.SecureRandom;
@@ -106,7 +107,7 @@ final class RabbitBroker implements AutoCloseable {
   }
 
   /** A transport builder on the suite's vhost with short delay tiers and quick recovery. */
-  RabbitMqTransport.Builder transport() {
+  RabbitMqTransportBuilder transport() {
     return RabbitMqTransport.builder()
         .setUri(url())
         .setDelayTiers(TEST_TIERS)

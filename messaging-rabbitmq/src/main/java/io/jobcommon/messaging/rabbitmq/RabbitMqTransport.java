@@ -26,8 +26,6 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
-import javax.net.ssl.SSLContext;
-import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -80,7 +78,7 @@ public final class RabbitMqTransport implements Transport {
   private final Set<RabbitMqSubscription> subscriptions = ConcurrentHashMap.newKeySet();
   private final AtomicBoolean closed = new AtomicBoolean();
 
-  private RabbitMqTransport(Builder b, ConnectionFactory factory, String description)
+  RabbitMqTransport(RabbitMqTransportBuilder b, ConnectionFactory factory, String description)
       throws IOException, TimeoutException {
     this.description = description;
     this.tiers = DelayTiers.of(b.delayTiers);
@@ -120,8 +118,8 @@ public final class RabbitMqTransport implements Transport {
   }
 
   /** A builder; set a URI or a connection factory. */
-  public static Builder builder() {
-    return new Builder();
+  public static RabbitMqTransportBuilder builder() {
+    return new RabbitMqTransportBuilder();
   }
 
   @Override
@@ -248,209 +246,5 @@ public final class RabbitMqTransport implements Transport {
         + ", delayTiers="
         + tiers
         + "}";
-  }
-
-  /**
-   * Builds a {@link RabbitMqTransport}; {@link #build()} connects. Not thread-safe: one thread
-   * builds one transport. Nothing may be null.
-   */
-  public static final class Builder {
-    private @Nullable String uri;
-    private String uriSetting = "uri";
-    private @Nullable SSLContext sslContext;
-    private @Nullable ConnectionFactory factory;
-    private QueueType queueType = QueueType.CLASSIC;
-    private List<Duration> delayTiers = DelayTiers.DEFAULTS;
-    private boolean declareTopology = true;
-    private Duration confirmTimeout = Duration.ofSeconds(30);
-    private Duration publishRetryWindow = Duration.ofSeconds(30);
-    private @Nullable Duration recoveryInterval;
-    private int publisherChannels = 4;
-    private int maxMessageSize = 16 * 1024 * 1024;
-    private String connectionName = "job-common";
-    private Clock clock = Clock.systemUTC();
-    private Duration ackLinger = Duration.ofMillis(5);
-
-    private Builder() {}
-
-    /**
-     * The broker's URI, {@code amqp[s]://user:pass@host:port/vhost} (percent-encode special
-     * characters, {@code %2F} for the vhost {@code /}). {@code amqps} uses TLS with host name
-     * verification and the JVM's trust store (or {@link #setSslContext}).
-     *
-     * @throws io.jobcommon.messaging.ConfigurationException if malformed (the password masked)
-     */
-    public Builder setUri(String uri) {
-      return setUri(uri, "RabbitMQ URI");
-    }
-
-    Builder setUri(String uri, String setting) {
-      Objects.requireNonNull(uri, "uri");
-      AmqpUri.apply(new ConnectionFactory(), uri, setting, null); // fail fast
-      this.uri = uri;
-      this.uriSetting = setting;
-      this.factory = null;
-      return this;
-    }
-
-    /** The TLS context for an {@code amqps} URI; the JVM's default when not set. */
-    public Builder setSslContext(SSLContext sslContext) {
-      this.sslContext = Objects.requireNonNull(sslContext, "sslContext");
-      return this;
-    }
-
-    /**
-     * A configured connection factory instead of a URI. It is copied; the copy has automatic
-     * connection and topology recovery turned on, whatever the original says.
-     */
-    public Builder setConnectionFactory(ConnectionFactory factory) {
-      this.factory = Objects.requireNonNull(factory, "factory");
-      this.uri = null;
-      return this;
-    }
-
-    /** The type of {@code <queue>} and {@code <queue>-dlq}; classic by default. */
-    public Builder setQueueType(QueueType queueType) {
-      this.queueType = Objects.requireNonNull(queueType, "queueType");
-      return this;
-    }
-
-    /**
-     * The delay tiers (1 ms to 49 days each); by default 1 s, 5 s, 15 s, 1 min, 5 min, 15 min, 1 h.
-     * Changing them for existing queues declares new tier queues; the old ones stay until deleted.
-     */
-    public Builder setDelayTiers(List<Duration> delayTiers) {
-      List<Duration> copy = List.copyOf(delayTiers);
-      DelayTiers.of(copy); // fail fast
-      this.delayTiers = copy;
-      return this;
-    }
-
-    /**
-     * Whether the transport declares its queues (default true). When false the queues must exist
-     * (created by infrastructure code with the same names and arguments); a send to a missing queue
-     * fails with {@link io.jobcommon.messaging.DestinationNotFoundException}.
-     */
-    public Builder setDeclareTopology(boolean declareTopology) {
-      this.declareTopology = declareTopology;
-      return this;
-    }
-
-    /** How long a send waits for the broker's confirm before failing; 30 s by default. */
-    public Builder setConfirmTimeout(Duration confirmTimeout) {
-      this.confirmTimeout = positive(confirmTimeout, "confirmTimeout");
-      return this;
-    }
-
-    /**
-     * How long a send keeps trying while the connection is down or recovering before it fails; 30 s
-     * by default.
-     */
-    public Builder setPublishRetryWindow(Duration publishRetryWindow) {
-      Objects.requireNonNull(publishRetryWindow, "publishRetryWindow");
-      if (publishRetryWindow.isNegative()) {
-        throw new IllegalArgumentException("publishRetryWindow must not be negative");
-      }
-      this.publishRetryWindow = publishRetryWindow;
-      return this;
-    }
-
-    /**
-     * The pause between reconnection attempts; 2 s by default for a URI, the factory's own (5 s by
-     * default) for a connection factory unless set here.
-     */
-    public Builder setRecoveryInterval(Duration recoveryInterval) {
-      this.recoveryInterval = positive(recoveryInterval, "recoveryInterval");
-      return this;
-    }
-
-    /** How many channels publish concurrently; 4 by default. */
-    public Builder setPublisherChannels(int publisherChannels) {
-      if (publisherChannels < 1) {
-        throw new IllegalArgumentException("publisherChannels must be at least 1");
-      }
-      this.publisherChannels = publisherChannels;
-      return this;
-    }
-
-    /**
-     * The largest body sent, in bytes; larger ones fail with {@link MessageTooLargeException}
-     * before reaching the broker (which would close the channel). 16 MiB by default, RabbitMQ 4's
-     * {@code max_message_size}.
-     */
-    public Builder setMaxMessageSize(int maxMessageSize) {
-      if (maxMessageSize < 1) {
-        throw new IllegalArgumentException("maxMessageSize must be positive");
-      }
-      this.maxMessageSize = maxMessageSize;
-      return this;
-    }
-
-    /** The prefix of the connections' names in the management UI; {@code job-common} by default. */
-    public Builder setConnectionName(String connectionName) {
-      this.connectionName = Objects.requireNonNull(connectionName, "connectionName");
-      return this;
-    }
-
-    /** The clock for timestamps and dead-letter times; the system UTC clock by default. */
-    public Builder setClock(Clock clock) {
-      this.clock = Objects.requireNonNull(clock, "clock");
-      return this;
-    }
-
-    /**
-     * How long a consumer's ack may wait to be sent with others as one multiple ack; 5 ms. For
-     * tests: not public, acks always go out before a subscription's channel closes.
-     */
-    Builder setAckLinger(Duration ackLinger) {
-      this.ackLinger = positive(ackLinger, "ackLinger");
-      return this;
-    }
-
-    /**
-     * Connects and returns the transport.
-     *
-     * @throws MessagingException if the broker cannot be reached or refuses the credentials
-     */
-    public RabbitMqTransport build() {
-      ConnectionFactory cf;
-      if (factory != null) {
-        cf = factory.clone();
-        if (recoveryInterval != null) {
-          cf.setNetworkRecoveryInterval(recoveryInterval.toMillis());
-        }
-      } else if (uri != null) {
-        cf = new ConnectionFactory();
-        AmqpUri.apply(cf, uri, uriSetting, sslContext);
-        cf.setNetworkRecoveryInterval(
-            (recoveryInterval != null ? recoveryInterval : Duration.ofSeconds(2)).toMillis());
-      } else {
-        throw new IllegalStateException(
-            "RabbitMqTransport needs a broker: call setUri(\"amqp://user:pass@host:5672/vhost\") or"
-                + " setConnectionFactory(factory)");
-      }
-      cf.setAutomaticRecoveryEnabled(true);
-      cf.setTopologyRecoveryEnabled(true);
-      String description = uri != null ? AmqpUri.mask(uri) : AmqpUri.describe(cf);
-      try {
-        return new RabbitMqTransport(this, cf, description);
-      } catch (IOException | TimeoutException | RuntimeException e) {
-        throw new MessagingException(
-            "cannot connect to RabbitMQ at "
-                + description
-                + ": "
-                + e
-                + "; check the URI and credentials, and that the broker is running",
-            e);
-      }
-    }
-
-    private static Duration positive(Duration d, String name) {
-      Objects.requireNonNull(d, name);
-      if (d.isZero() || d.isNegative()) {
-        throw new IllegalArgumentException(name + " must be positive, was " + d);
-      }
-      return d;
-    }
   }
 }

@@ -46,8 +46,8 @@ public final class RabbitMqTransportProvider implements TransportProvider {
   }
 
   /** The builder {@link #create} uses, every setting applied; does not connect. */
-  RabbitMqTransport.Builder configure(TransportSettings settings) {
-    RabbitMqTransport.Builder b =
+  RabbitMqTransportBuilder configure(TransportSettings settings) {
+    RabbitMqTransportBuilder b =
         RabbitMqTransport.builder().setUri(settings.require(URL, AmqpUri.EXPECTED), URL);
     b.setQueueType(queueType(settings.get(QUEUE_TYPE)));
     Optional<String> tiers = settings.get(DELAY_TIERS);

@@ -36,7 +36,7 @@ final class Broker {
     return url;
   }
 
-  RabbitMqTransport.Builder transport() {
+  RabbitMqTransportBuilder transport() {
     return RabbitMqTransport.builder()
         .setUri(url)
         .setDelayTiers(TEST_TIERS)
