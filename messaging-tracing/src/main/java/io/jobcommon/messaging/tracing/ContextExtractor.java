@@ -1,6 +1,7 @@
 package io.jobcommon.messaging.tracing;
 
 import io.jobcommon.messaging.spi.Delivery;
+import io.jobcommon.messaging.spi.LogSafe;
 import io.opentelemetry.api.common.Attributes;
 import io.opentelemetry.api.trace.Span;
 import io.opentelemetry.api.trace.SpanContext;
@@ -178,8 +179,8 @@ final class ContextExtractor {
       log.warn(
           "message {} on queue {}: ignored the trace context in its {} ({}); processing it in a new"
               + " trace. Check the producer's OpenTelemetry propagation.{}",
-          delivery.messageId(),
-          delivery.queue(),
+          LogSafe.of(delivery.messageId()),
+          LogSafe.of(delivery.queue()),
           carrier,
           problem,
           held > 0 ? " (" + held + " similar warnings suppressed)" : "");

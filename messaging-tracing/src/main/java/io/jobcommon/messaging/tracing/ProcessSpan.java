@@ -2,6 +2,7 @@ package io.jobcommon.messaging.tracing;
 
 import static io.jobcommon.messaging.tracing.SemanticAttributes.ERROR_TYPE;
 
+import io.jobcommon.messaging.spi.LogSafe;
 import io.opentelemetry.api.common.Attributes;
 import io.opentelemetry.api.trace.Span;
 import io.opentelemetry.api.trace.StatusCode;
@@ -40,7 +41,7 @@ final class ProcessSpan {
     errorType = type;
     span.recordException(error);
     span.setAttribute(ERROR_TYPE, type);
-    span.setStatus(StatusCode.ERROR, description != null ? description : String.valueOf(error));
+    span.setStatus(StatusCode.ERROR, description != null ? description : LogSafe.of(error));
   }
 
   /** Marks the span failed for a reason that is not an exception. */

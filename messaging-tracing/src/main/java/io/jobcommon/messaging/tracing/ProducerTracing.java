@@ -11,6 +11,7 @@ import static io.jobcommon.messaging.tracing.SemanticAttributes.MESSAGING_SYSTEM
 
 import io.jobcommon.messaging.BatchSendException;
 import io.jobcommon.messaging.OutgoingMessage;
+import io.jobcommon.messaging.spi.LogSafe;
 import io.jobcommon.messaging.spi.Transport;
 import io.opentelemetry.api.common.Attributes;
 import io.opentelemetry.api.common.AttributesBuilder;
@@ -50,6 +51,7 @@ final class ProducerTracing {
   private record Destination(String spanName, Attributes metricAttributes) {}
 
   private static final int MAX_CACHED_DESTINATIONS = 1024;
+  private static final String JC_TRACE_CONTEXT_INJECTED = "jc.trace_context.injected";
 
   ProducerTracing(Transport delegate, TelemetryConfig config) {
     this.delegate = delegate;
@@ -67,16 +69,21 @@ final class ProducerTracing {
     long start = System.nanoTime();
     Span span = null;
     OutgoingMessage traced;
+    Context context;
     try {
       span = startSpan(message.queue(), -1, message.bodySize());
-      traced = injector.inject(message, Context.current().with(span));
+      context = contextOf(span);
+      traced = injector.inject(message, context);
     } catch (RuntimeException e) {
       abandon(span);
-      log.warn("tracing the send to queue {} failed; sending it untraced", message.queue(), e);
+      log.warn(
+          "tracing the send to queue {} failed; sending it untraced",
+          LogSafe.of(message.queue()),
+          e);
       return delegate.send(message);
     }
     Span sendSpan = span;
-    CompletableFuture<String> sent = call(sendSpan, () -> delegate.send(traced));
+    CompletableFuture<String> sent = call(context, () -> delegate.send(traced));
     return sent.whenComplete((id, error) -> finish(sendSpan, start, message.queue(), 1, error, id));
   }
 
@@ -88,9 +95,10 @@ final class ProducerTracing {
     String destination = commonQueue(messages);
     Span span = null;
     List<OutgoingMessage> traced;
+    Context context;
     try {
       span = startSpan(destination, messages.size(), -1);
-      Context context = Context.current().with(span);
+      context = contextOf(span);
       traced = new ArrayList<>(messages.size());
       for (OutgoingMessage m : messages) {
         traced.add(injector.inject(m, context));
@@ -99,13 +107,13 @@ final class ProducerTracing {
       abandon(span);
       log.warn(
           "tracing the batch send to queue {} failed; sending it untraced",
-          messages.get(0).queue(),
+          LogSafe.of(messages.get(0).queue()),
           e);
       return delegate.sendBatch(messages);
     }
     List<OutgoingMessage> batch = List.copyOf(traced);
     Span sendSpan = span;
-    CompletableFuture<List<String>> sent = call(sendSpan, () -> delegate.sendBatch(batch));
+    CompletableFuture<List<String>> sent = call(context, () -> delegate.sendBatch(batch));
     return sent.whenComplete(
         (ids, error) -> finish(sendSpan, start, destination, messages.size(), error, null));
   }
@@ -135,16 +143,32 @@ final class ProducerTracing {
   /** Ends a span whose context could not be injected; the message goes out without it. */
   private static void abandon(@Nullable Span span) {
     if (span != null) {
-      span.setAttribute("jc.trace_context.injected", false);
+      span.setAttribute(JC_TRACE_CONTEXT_INJECTED, false);
       span.end();
     }
   }
 
-  /** Runs the broker call with the span current, turning a throw into a failed future. */
+  /**
+   * The context a send runs in and injects: the current one with {@code span} as its span, marked
+   * as a messaging send so that an instrumentation of the broker client underneath (the
+   * OpenTelemetry Java agent's) adds no second PRODUCER span and leaves our headers alone. When the
+   * span cannot be carried (an OpenTelemetry whose spans cannot be made current), the span says so:
+   * {@code jc.trace_context.injected=false}.
+   */
+  private Context contextOf(Span span) {
+    Context context = SpanKeys.producer(Context.current(), span);
+    if (!config.spansBecomeCurrent
+        || !Span.fromContext(context).getSpanContext().equals(span.getSpanContext())) {
+      span.setAttribute(JC_TRACE_CONTEXT_INJECTED, false);
+    }
+    return context;
+  }
+
+  /** Runs the broker call in the send's context, turning a throw into a failed future. */
   @SuppressWarnings("try") // the scope is used for its side effect only
   private static <T> CompletableFuture<T> call(
-      Span span, java.util.function.Supplier<CompletableFuture<T>> action) {
-    try (Scope ignored = span.makeCurrent()) {
+      Context context, java.util.function.Supplier<CompletableFuture<T>> action) {
+    try (Scope ignored = context.makeCurrent()) {
       CompletableFuture<T> f = action.get();
       return f != null ? f : CompletableFuture.failedFuture(new NullPointerException("future"));
     } catch (RuntimeException e) {
@@ -165,7 +189,8 @@ final class ProducerTracing {
         AttributesBuilder metric = attributes.toBuilder();
         Throwable cause = unwrap(error);
         String type = SemanticAttributes.errorType(cause);
-        span.setStatus(StatusCode.ERROR, cause.getMessage() == null ? type : cause.getMessage());
+        span.setStatus(
+            StatusCode.ERROR, cause.getMessage() == null ? type : LogSafe.of(cause.getMessage()));
         span.setAttribute(ERROR_TYPE, type);
         span.recordException(cause);
         if (cause instanceof BatchSendException) {
@@ -175,7 +200,7 @@ final class ProducerTracing {
         metric.put(ERROR_TYPE, type);
         attributes = metric.build();
       } else if (messageId != null) {
-        span.setAttribute(MESSAGING_MESSAGE_ID, messageId);
+        span.setAttribute(MESSAGING_MESSAGE_ID, LogSafe.of(messageId));
       }
       span.end();
       config.metrics.operationDuration.record(

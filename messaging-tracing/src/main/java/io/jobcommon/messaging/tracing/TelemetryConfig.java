@@ -16,6 +16,9 @@ final class TelemetryConfig {
   final boolean creationContextAsParent;
   final RateLimitedWarning invalidContextWarning;
 
+  /** False when the tracer's spans cannot be made current (checked, and logged, once here). */
+  final boolean spansBecomeCurrent;
+
   TelemetryConfig(
       OpenTelemetry openTelemetry,
       TextMapPropagator propagator,
@@ -33,5 +36,6 @@ final class TelemetryConfig {
     this.awsTraceHeader = awsTraceHeader;
     this.creationContextAsParent = creationContextAsParent;
     this.invalidContextWarning = new RateLimitedWarning(warningInterval);
+    this.spansBecomeCurrent = ContextCheck.spansBecomeCurrent(tracer);
   }
 }

@@ -9,6 +9,7 @@ import static io.jobcommon.messaging.tracing.SemanticAttributes.MESSAGING_OPERAT
 
 import io.jobcommon.messaging.spi.DeadLetters;
 import io.jobcommon.messaging.spi.Delivery;
+import io.jobcommon.messaging.spi.LogSafe;
 import io.opentelemetry.api.common.Attributes;
 import java.time.Duration;
 import java.time.Instant;
@@ -179,7 +180,11 @@ final class TracedDelivery implements Delivery {
         processSpan.span().setAttribute(JC_SETTLEMENT, outcome);
         record.run();
       } catch (RuntimeException e) {
-        log.warn("recording the {} of message {} on its span failed", outcome, messageId(), e);
+        log.warn(
+            "recording the {} of message {} on its span failed",
+            outcome,
+            LogSafe.of(messageId()),
+            e);
       }
     }
     CompletableFuture<Void> result;

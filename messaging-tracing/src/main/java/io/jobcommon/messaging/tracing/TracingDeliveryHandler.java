@@ -10,25 +10,34 @@ import static io.jobcommon.messaging.tracing.SemanticAttributes.MESSAGING_SYSTEM
 
 import io.jobcommon.messaging.spi.Delivery;
 import io.jobcommon.messaging.spi.DeliveryHandler;
+import io.jobcommon.messaging.spi.LogSafe;
+import io.opentelemetry.api.baggage.Baggage;
 import io.opentelemetry.api.common.Attributes;
 import io.opentelemetry.api.trace.Span;
 import io.opentelemetry.api.trace.SpanBuilder;
 import io.opentelemetry.api.trace.SpanKind;
 import io.opentelemetry.context.Context;
+import io.opentelemetry.context.ContextKey;
 import io.opentelemetry.context.Scope;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * The consumer half of {@link TracingTransport}: runs the user's handler for each delivery inside a
- * CONSUMER span {@code process {queue}} that continues the producer's trace. Parent: the span
- * current on the handler thread if there is one, otherwise the message's creation context; the span
- * always links to the creation context. The span and the MDC ids are current only while the handler
- * runs on this thread. Thread-safe.
+ * CONSUMER span {@code process {queue}} that continues the producer's trace. Parent: the message's
+ * creation context (extracted against the root context), never a span that happens to be current on
+ * the delivering thread (such as the OpenTelemetry Java agent's own process span, which the agent
+ * carries into executors); the span always links to the creation context. The span and the MDC ids
+ * are current only while the handler runs on this thread. Thread-safe.
  */
 final class TracingDeliveryHandler implements DeliveryHandler {
   private static final Logger log = LoggerFactory.getLogger(TracingDeliveryHandler.class);
+
+  /** Marks the context the handler runs in, so that a scope it leaves open can be recognised. */
+  private static final ContextKey<Object> HANDLER_SCOPE =
+      ContextKey.named("io.jobcommon.messaging.handler-scope");
 
   private final DeliveryHandler handler;
   private final TelemetryConfig config;
@@ -40,6 +49,7 @@ final class TracingDeliveryHandler implements DeliveryHandler {
   private final AtomicBoolean leakReported = new AtomicBoolean();
   private final String spanName;
   private final TracedDelivery.SettleAttributes settleAttributes;
+  private final Supplier<Context> currentContext;
 
   TracingDeliveryHandler(
       DeliveryHandler handler,
@@ -47,6 +57,20 @@ final class TracingDeliveryHandler implements DeliveryHandler {
       ContextExtractor extractor,
       String system,
       String queue) {
+    this(handler, config, extractor, system, queue, Context::current);
+  }
+
+  /**
+   * With the source of the thread's current context, which tests replace by one that, like the
+   * OpenTelemetry Java agent's context storage, hands out a new wrapper object on every call.
+   */
+  TracingDeliveryHandler(
+      DeliveryHandler handler,
+      TelemetryConfig config,
+      ContextExtractor extractor,
+      String system,
+      String queue,
+      Supplier<Context> currentContext) {
     this.handler = handler;
     this.config = config;
     this.extractor = extractor;
@@ -61,6 +85,7 @@ final class TracingDeliveryHandler implements DeliveryHandler {
             .build();
     this.spanName = SemanticAttributes.OPERATION_PROCESS + " " + queue;
     this.settleAttributes = new TracedDelivery.SettleAttributes(queueAttributes);
+    this.currentContext = currentContext;
   }
 
   @Override
@@ -69,17 +94,18 @@ final class TracingDeliveryHandler implements DeliveryHandler {
     long start = System.nanoTime();
     ProcessSpan processSpan;
     Context context;
+    Object marker = new Object(); // this run's: a nested run (in-memory delivery) has another
     try {
       config.metrics.consumedMessages.add(1, processAttributes);
       ContextExtractor.Extracted creation = extractor.extract(delivery, system);
       Context parent = parent(creation);
       Span span = startSpan(delivery, creation, parent);
       processSpan = new ProcessSpan(span, start, config.metrics, processAttributes);
-      context = parent.with(span);
+      context = SpanKeys.consumer(parent, span).with(HANDLER_SCOPE, marker);
     } catch (RuntimeException e) {
       log.warn(
           "tracing message {} on queue {} failed; handling it untraced",
-          delivery.messageId(),
+          LogSafe.of(delivery.messageId()),
           queue,
           e);
       handler.handle(delivery);
@@ -87,7 +113,7 @@ final class TracingDeliveryHandler implements DeliveryHandler {
     }
 
     Delivery traced = new TracedDelivery(delivery, processSpan, config.metrics, settleAttributes);
-    Context before = Context.current();
+    Context before = currentContext.get();
     boolean threw = true;
     try (Scope ignored = context.makeCurrent();
         MdcScope mdc = MdcScope.open(processSpan.span().getSpanContext())) {
@@ -100,17 +126,20 @@ final class TracingDeliveryHandler implements DeliveryHandler {
       if (!threw) {
         processSpan.handlerReturned();
       }
-      restoreIfLeaked(before);
+      restoreIfLeaked(before, marker);
     }
   }
 
   /**
    * A handler that made a scope current and never closed it leaves that context on this pooled
    * thread (OpenTelemetry ignores our scope's close when it is not the current one), and every
-   * later message here would become its child. Put the thread back as it was.
+   * later message here would become its child. Put the thread back as it was. "As it was" is
+   * compared by content, not identity: under the OpenTelemetry Java agent every read of the current
+   * context returns a new wrapper object, which is not a leak.
    */
-  private void restoreIfLeaked(Context before) {
-    if (Context.current() == before) {
+  private void restoreIfLeaked(Context before, Object marker) {
+    Context after = currentContext.get();
+    if (after == before || !leaked(before, after, marker)) {
       return;
     }
     before.makeCurrent();
@@ -124,14 +153,23 @@ final class TracingDeliveryHandler implements DeliveryHandler {
   }
 
   /**
-   * The span current on this thread when there is one (an HTTP request, a test), since the spec
-   * advises against re-parenting inside another span; otherwise the creation context.
+   * Whether {@code after} is not the context the thread had before the handler ran: it still
+   * derives from the handler's context (a scope opened inside it was left open), or its span or
+   * baggage differ.
+   */
+  static boolean leaked(Context before, Context after, Object marker) {
+    return after.get(HANDLER_SCOPE) == marker
+        || !Span.fromContext(after)
+            .getSpanContext()
+            .equals(Span.fromContext(before).getSpanContext())
+        || !Baggage.fromContext(after).equals(Baggage.fromContext(before));
+  }
+
+  /**
+   * The creation context, or a new trace when there is none (or parenting is turned off). A span
+   * current on this thread is deliberately ignored: it belongs to whoever delivered the message.
    */
   private Context parent(ContextExtractor.Extracted creation) {
-    Context current = Context.current();
-    if (Span.fromContext(current).getSpanContext().isValid()) {
-      return current;
-    }
     if (config.creationContextAsParent && creation.isValid()) {
       return creation.context();
     }
@@ -147,7 +185,7 @@ final class TracingDeliveryHandler implements DeliveryHandler {
             .setSpanKind(SpanKind.CONSUMER)
             .setParent(parent)
             .setAllAttributes(processAttributes)
-            .setAttribute(MESSAGING_MESSAGE_ID, delivery.messageId())
+            .setAttribute(MESSAGING_MESSAGE_ID, LogSafe.of(delivery.messageId()))
             .setAttribute(MESSAGING_MESSAGE_BODY_SIZE, (long) delivery.bodySize())
             .setAttribute(JC_ATTEMPT, (long) delivery.attempt());
     if (!Span.fromContext(parent).getSpanContext().isValid()) {

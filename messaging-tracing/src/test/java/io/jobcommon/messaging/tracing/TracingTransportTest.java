@@ -9,10 +9,8 @@ import io.jobcommon.messaging.spi.Transport;
 import io.jobcommon.messaging.testing.InMemoryMessage;
 import io.jobcommon.messaging.testing.InMemoryTransport;
 import io.opentelemetry.api.common.AttributeKey;
-import io.opentelemetry.api.trace.Span;
 import io.opentelemetry.api.trace.SpanKind;
 import io.opentelemetry.api.trace.StatusCode;
-import io.opentelemetry.context.Scope;
 import io.opentelemetry.sdk.metrics.data.HistogramPointData;
 import io.opentelemetry.sdk.metrics.data.MetricData;
 import io.opentelemetry.sdk.trace.data.SpanData;
@@ -293,29 +291,6 @@ class TracingTransportTest {
     assertThat(spans)
         .filteredOn(p -> "ack".equals(p.getAttributes().get(SemanticAttributes.JC_SETTLEMENT)))
         .hasSize(1);
-  }
-
-  @Test
-  void anAmbientSpanIsTheParentAndTheCreationContextStaysALink() {
-    transport.send(message("q", "{}")).join();
-    SpanData send = otel.onlySpan("send q");
-    InMemoryMessage m = broker.sentTo("q").get(0);
-    TracingDeliveryHandler handler =
-        new TracingDeliveryHandler(
-            d -> d.ack(),
-            configOf(MessagingTelemetry.create(otel.sdk)),
-            new ContextExtractor(configOf(MessagingTelemetry.create(otel.sdk))),
-            "in_memory",
-            "q");
-    Span ambient = otel.sdk.getTracer("test").spanBuilder("http request").startSpan();
-    try (Scope ignored = ambient.makeCurrent()) {
-      handler.handle(StubDelivery.of("q", m.headers(), m.body()));
-    } finally {
-      ambient.end();
-    }
-    SpanData process = otel.onlySpan("process q");
-    assertThat(process.getParentSpanId()).isEqualTo(ambient.getSpanContext().getSpanId());
-    assertThat(process.getLinks().get(0).getSpanContext().getSpanId()).isEqualTo(send.getSpanId());
   }
 
   @Test
