@@ -369,8 +369,12 @@ public final class JobRuntime implements AutoCloseable {
       try {
         telemetry =
             b.openTelemetry != null
-                ? Telemetry.external(b.openTelemetry)
-                : Telemetry.autoConfigure(env, b.environment == null, settings, b.serviceName);
+                ? OpenTelemetrySource.given(b.openTelemetry)
+                : OpenTelemetrySource.select(
+                    env,
+                    () ->
+                        Telemetry.autoConfigure(
+                            env, b.environment == null, settings, b.serviceName));
         return new JobRuntime(b, telemetry, raw, settings);
       } catch (RuntimeException e) {
         if (b.transport == null) {
