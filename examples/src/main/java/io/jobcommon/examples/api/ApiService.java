@@ -1,10 +1,12 @@
 package io.jobcommon.examples.api;
 
+import com.sun.net.httpserver.HttpContext;
 import com.sun.net.httpserver.HttpServer;
 import io.jobcommon.examples.domain.Queues;
 import io.jobcommon.job.JobRuntime;
 import io.jobcommon.messaging.MessageClient;
 import io.opentelemetry.api.OpenTelemetry;
+import io.opentelemetry.instrumentation.javahttpserver.JavaHttpServerTelemetry;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
@@ -22,8 +24,10 @@ import org.slf4j.LoggerFactory;
  * The API service ({@code api-service}): {@code POST /api/sboms/upload?orgId=...} with an SBOM as
  * JSON ({@code {"components":[{"name":"log4j-core","version":"2.14.1"}]}}) answers {@code 202
  * {"sbomId":"...","messageId":"..."}} once {@link io.jobcommon.examples.domain.SbomUploaded} is on
- * {@code sbom-process-queue}. The request's W3C {@code traceparent} is continued in a SERVER span,
- * so the message (and the jobs it starts) join the browser's trace.
+ * {@code sbom-process-queue}. The request's W3C {@code traceparent} is continued in a SERVER span
+ * made by OpenTelemetry's library instrumentation of the JDK HttpServer (under the OpenTelemetry
+ * Java agent, the agent's own, which then takes its place), so the message (and the jobs it starts)
+ * join the browser's trace.
  *
  * <pre>{@code
  * System.exit(JobRuntime.launch(runtime -> {
@@ -73,9 +77,11 @@ public final class ApiService implements AutoCloseable {
     AtomicInteger n = new AtomicInteger();
     ExecutorService executor =
         Executors.newFixedThreadPool(4, r -> new Thread(r, "api-http-" + n.incrementAndGet()));
-    Draining draining =
-        new Draining(new UploadHandler(client, openTelemetry, queues.sbomProcess()));
-    server.createContext(UPLOAD_PATH, draining);
+    Draining draining = new Draining(new UploadHandler(client, queues.sbomProcess()));
+    // snippet:start http-server-library
+    HttpContext upload = server.createContext(UPLOAD_PATH, draining);
+    JavaHttpServerTelemetry.create(openTelemetry).configure(upload); // the SERVER span
+    // snippet:end http-server-library
     server.setExecutor(executor);
     server.start();
     return new ApiService(server, executor, draining);

@@ -4,22 +4,13 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.json.JsonMapper;
-import com.sun.net.httpserver.Headers;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpHandler;
 import io.jobcommon.examples.domain.Component;
 import io.jobcommon.examples.domain.SbomUploaded;
 import io.jobcommon.messaging.MessageClient;
 import io.jobcommon.messaging.MessagingException;
-import io.opentelemetry.api.OpenTelemetry;
 import io.opentelemetry.api.trace.Span;
-import io.opentelemetry.api.trace.SpanKind;
-import io.opentelemetry.api.trace.StatusCode;
-import io.opentelemetry.api.trace.Tracer;
-import io.opentelemetry.api.trace.propagation.W3CTraceContextPropagator;
-import io.opentelemetry.context.Context;
-import io.opentelemetry.context.Scope;
-import io.opentelemetry.context.propagation.TextMapGetter;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -34,8 +25,9 @@ import org.slf4j.LoggerFactory;
 import org.slf4j.MDC;
 
 /**
- * {@code POST /api/sboms/upload}: one SERVER span per request, continuing the caller's W3C trace;
- * the message is sent inside it, so its PRODUCER span is the SERVER span's child. Thread-safe.
+ * {@code POST /api/sboms/upload}: runs inside the request's SERVER span (started by OpenTelemetry's
+ * HttpServer filter, or by the Java agent), so the message's PRODUCER span is its child.
+ * Thread-safe.
  */
 final class UploadHandler implements HttpHandler {
   private static final Logger log = LoggerFactory.getLogger(UploadHandler.class);
@@ -44,26 +36,11 @@ final class UploadHandler implements HttpHandler {
   private static final ObjectMapper JSON =
       JsonMapper.builder().disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES).build();
 
-  private static final TextMapGetter<Headers> HEADERS =
-      new TextMapGetter<>() {
-        @Override
-        public Iterable<String> keys(Headers carrier) {
-          return carrier.keySet();
-        }
-
-        @Override
-        public @Nullable String get(@Nullable Headers carrier, String key) {
-          return carrier == null ? null : carrier.getFirst(key); // case-insensitive
-        }
-      };
-
   private final MessageClient client;
-  private final Tracer tracer;
   private final String queue;
 
-  UploadHandler(MessageClient client, OpenTelemetry openTelemetry, String queue) {
+  UploadHandler(MessageClient client, String queue) {
     this.client = client;
-    this.tracer = openTelemetry.getTracer("io.jobcommon.examples.api");
     this.queue = queue;
   }
 
@@ -82,28 +59,14 @@ final class UploadHandler implements HttpHandler {
   }
 
   @Override
-  @SuppressWarnings("try") // the scope and MDC entries are only held open
+  @SuppressWarnings("try") // the MDC entries are only held open
   public void handle(HttpExchange exchange) throws IOException {
-    String method = exchange.getRequestMethod();
-    Context parent =
-        W3CTraceContextPropagator.getInstance()
-            .extract(Context.root(), exchange.getRequestHeaders(), HEADERS);
-    Span span =
-        tracer
-            .spanBuilder(method + " " + ApiService.UPLOAD_PATH)
-            .setSpanKind(SpanKind.SERVER)
-            .setParent(parent)
-            .setAttribute("http.request.method", method)
-            .setAttribute("http.route", ApiService.UPLOAD_PATH)
-            .setAttribute("url.path", exchange.getRequestURI().getPath())
-            .setAttribute("url.scheme", "http")
-            .setAttribute("server.port", (long) exchange.getLocalAddress().getPort())
-            .startSpan();
-    int status = 500;
-    try (Scope ignored = span.makeCurrent();
-        MDC.MDCCloseable traceId =
+    // The SERVER span the OpenTelemetry filter (or the Java agent) started for this request.
+    Span span = Span.current();
+    try (MDC.MDCCloseable traceId =
             MDC.putCloseable("trace_id", span.getSpanContext().getTraceId());
         MDC.MDCCloseable spanId = MDC.putCloseable("span_id", span.getSpanContext().getSpanId())) {
+      int status;
       String body;
       try {
         body = upload(exchange);
@@ -118,18 +81,9 @@ final class UploadHandler implements HttpHandler {
         status = 503;
         body = error("the upload could not be queued, try again");
       }
-      span.setAttribute("http.response.status_code", (long) status);
-      if (status >= 500) {
-        span.setStatus(StatusCode.ERROR);
-      }
       respond(exchange, status, body);
-    } catch (RuntimeException | IOException e) {
-      span.recordException(e);
-      span.setStatus(StatusCode.ERROR);
-      throw e;
     } finally {
       exchange.close();
-      span.end();
     }
   }
 

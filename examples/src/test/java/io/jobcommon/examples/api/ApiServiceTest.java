@@ -9,6 +9,8 @@ import io.jobcommon.messaging.testing.InMemoryMessage;
 import io.jobcommon.messaging.testing.InMemoryTransport;
 import io.jobcommon.messaging.tracing.MessagingTelemetry;
 import io.opentelemetry.api.trace.SpanKind;
+import io.opentelemetry.api.trace.propagation.W3CTraceContextPropagator;
+import io.opentelemetry.context.propagation.ContextPropagators;
 import io.opentelemetry.sdk.OpenTelemetrySdk;
 import io.opentelemetry.sdk.testing.exporter.InMemorySpanExporter;
 import io.opentelemetry.sdk.trace.SdkTracerProvider;
@@ -42,6 +44,7 @@ class ApiServiceTest {
               SdkTracerProvider.builder()
                   .addSpanProcessor(SimpleSpanProcessor.create(spans))
                   .build())
+          .setPropagators(ContextPropagators.create(W3CTraceContextPropagator.getInstance()))
           .build();
   private final InMemoryTransport broker = InMemoryTransport.create();
   private final MessageClient client =
