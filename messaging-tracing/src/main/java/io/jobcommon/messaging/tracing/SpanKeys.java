@@ -15,9 +15,16 @@ import io.opentelemetry.instrumentation.api.internal.SpanKey;
 final class SpanKeys {
   private SpanKeys() {}
 
-  /** {@code context} with {@code span} as its current span and as the messaging send span. */
+  /**
+   * {@code context} with {@code span} as its current span, as the messaging send span and as the
+   * client call that carries it. The context is current only while the transport talks to the
+   * broker, never in user code; the agent's AWS SDK instrumentation marks its SQS send with all
+   * three keys (messaging, RPC and HTTP client) and stands aside only when all three are there.
+   */
   static Context producer(Context context, Span span) {
-    return SpanKey.PRODUCER.storeInContext(context.with(span), span);
+    Context c = SpanKey.PRODUCER.storeInContext(context.with(span), span);
+    c = SpanKey.RPC_CLIENT.storeInContext(c, span);
+    return SpanKey.HTTP_CLIENT.storeInContext(c, span);
   }
 
   /** {@code context} with {@code span} as its current span and as the messaging process span. */
