@@ -176,17 +176,17 @@ class AgentTraceIT {
       env.put(RECIPE_AWS, "false");
       env.put(RECIPE_RABBITMQ, "false");
     }
-    env.putAll(brokerEnvironment(broker));
+    env.putAll(brokerEnvironment(broker, sqs.endpoint()));
     return env;
   }
 
-  static Map<String, String> brokerEnvironment(String broker) {
+  static Map<String, String> brokerEnvironment(String broker, URI sqsEndpoint) {
     if ("rabbitmq".equals(broker)) {
       return Map.of("MESSAGING_BROKER", "rabbitmq", "RABBITMQ_URL", TestQueues.rabbitUrl());
     }
     return Map.of(
         "MESSAGING_BROKER", "sqs",
-        "SQS_ENDPOINT", sqs.endpoint().toString(),
+        "SQS_ENDPOINT", sqsEndpoint.toString(),
         "AWS_REGION", "us-east-1",
         "SQS_AUTO_CREATE_QUEUES", "true",
         "AWS_ACCESS_KEY_ID", "test",
