@@ -16,10 +16,18 @@ import java.util.Optional;
  * trace, with metrics on the same {@link OpenTelemetry} instance.
  *
  * <pre>{@code
+ * // Under the OpenTelemetry Java agent (or beside another registered global instance), pass that
+ * // one: GlobalOpenTelemetry.get(). Spans of a second SDK cannot be made current there.
  * MessagingTelemetry telemetry = MessagingTelemetry.create(openTelemetry);
- * Transport transport = telemetry.wrap(SqsTransport.create(settings));
+ * Transport transport = telemetry.wrap(SqsTransport.builder().setRegion("eu-west-1").build());
  * MessageClient client = MessageClient.create(transport);
  * }</pre>
+ *
+ * <p>When created, it checks that spans of {@code openTelemetry} can be made current in this JVM;
+ * when they cannot (another SDK beside the Java agent), it logs one error line with the fix and
+ * marks every send span {@code jc.trace_context.injected=false}. Its PRODUCER and CONSUMER spans
+ * are marked in the context with OpenTelemetry's instrumentation-API span keys, so the agent's own
+ * messaging instrumentation adds no nested PRODUCER span and leaves the injected context alone.
  *
  * <p>Immutable and thread-safe; one instance may wrap any number of transports. Nothing returned is
  * null.
