@@ -148,8 +148,13 @@ class AgentTraceIT {
       assertThat(consumers).allSatisfy(c -> assertThat(c.parentSpanId()).isEqualTo(send.spanId()));
       System.out.printf(
           "span counts per message (%s, README recipe: %s): PRODUCER %d, CONSUMER %d; all spans of"
-              + " the trace: %s%n",
-          broker, recipe, producers.size(), consumers.size(), trace.countsByKind());
+              + " the trace: %s; CLIENT spans: %s%n",
+          broker,
+          recipe,
+          producers.size(),
+          consumers.size(),
+          trace.countsByKind(),
+          trace.names(SpanKind.SPAN_KIND_CLIENT));
 
       String workerLog = worker.output();
       assertThat(workerLog)
@@ -288,6 +293,14 @@ class AgentTraceIT {
               .toList();
       assertThat(found).as("%s spans of trace %s", kind, traceId).hasSize(1);
       return found.get(0);
+    }
+
+    List<String> names(SpanKind kind) {
+      return all.stream()
+          .filter(s -> s.traceId().equals(traceId) && s.span().getKind() == kind)
+          .map(s -> s.resource().get("service.name") + ":" + s.name())
+          .sorted()
+          .toList();
     }
 
     Map<SpanKind, Long> countsByKind() {
