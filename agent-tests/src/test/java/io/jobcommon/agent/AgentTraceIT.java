@@ -156,6 +156,9 @@ class AgentTraceIT {
           trace.countsByKind(),
           trace.names(SpanKind.SPAN_KIND_CLIENT));
 
+      assertThat(api.output())
+          .contains("OpenTelemetry: the OpenTelemetry Java agent's")
+          .doesNotContain("cannot be made current");
       String workerLog = worker.output();
       assertThat(workerLog)
           .contains("OpenTelemetry: the OpenTelemetry Java agent's")

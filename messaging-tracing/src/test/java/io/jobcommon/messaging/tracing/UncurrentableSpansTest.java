@@ -93,6 +93,17 @@ class UncurrentableSpansTest {
     assertThat(otel.spansNamed("jc.context_probe")).isEmpty(); // the check exports nothing
   }
 
+  @Test
+  void besideTheAgentAnotherSdksSpansAreReportedEvenWhereNoAgentSpanShadowsThemYet() {
+    assertThat(ContextCheck.spansBecomeCurrent(otel.sdk.getTracer("t"), true)).isFalse();
+    assertThat(errors())
+        .singleElement()
+        .asString()
+        .contains("the OpenTelemetry Java agent is attached");
+    assertThat(ContextCheck.spansBecomeCurrent(otel.sdk.getTracer("t"), false)).isTrue();
+    assertThat(errors()).hasSize(1);
+  }
+
   private static OutgoingMessage message() {
     return OutgoingMessage.builder("q").setBody("{}".getBytes(StandardCharsets.UTF_8)).build();
   }
