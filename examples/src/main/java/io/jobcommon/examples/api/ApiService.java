@@ -61,7 +61,11 @@ public final class ApiService implements AutoCloseable {
     return start(client, openTelemetry, new InetSocketAddress(port), Queues.DEFAULT);
   }
 
-  /** Starts serving on {@code address}, publishing to {@code queues.sbomProcess()}. */
+  /**
+   * Starts serving on {@code address}, publishing to {@code queues.sbomProcess()}. The SERVER span
+   * reads the caller's context with {@code openTelemetry}'s propagators (W3C {@code tracecontext}
+   * and {@code baggage} by default).
+   */
   public static ApiService start(
       MessageClient client, OpenTelemetry openTelemetry, InetSocketAddress address, Queues queues) {
     Objects.requireNonNull(client, "client");
