@@ -150,9 +150,10 @@ public final class MessagingTelemetry {
     }
 
     /**
-     * Whether a process span's parent is the message's creation context when no span is current on
-     * the handler thread (the default), so producer and consumer share one trace in trace views.
-     * With false the process span starts a new trace; it always links to the creation context.
+     * Whether a process span's parent is the message's creation context (the default), so producer
+     * and consumer share one trace in trace views. A span current on the delivering thread is never
+     * the parent. With false the process span starts a new trace; it always links to the creation
+     * context.
      */
     public Builder setCreationContextAsParent(boolean creationContextAsParent) {
       this.creationContextAsParent = creationContextAsParent;
