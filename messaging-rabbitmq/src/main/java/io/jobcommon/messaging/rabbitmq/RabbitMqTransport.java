@@ -40,10 +40,10 @@ import org.slf4j.LoggerFactory;
  * }</pre>
  *
  * <ul>
- *   <li><b>Topology</b>, declared on the first send to or subscription of a queue (unless {@link
- *       Builder#setDeclareTopology(boolean) turned off}): durable {@code <queue>} and {@code
- *       <queue>-dlq}, and, when first needed, delay tiers {@code <queue>.delay.<ms>} whose
- *       per-queue TTL dead-letters messages back to {@code <queue>}.
+ *   <li><b>Topology</b>, declared on the first send to or subscription of a queue as the {@link
+ *       TopologyMode} says: durable {@code <queue>} and {@code <queue>-dlq}, and, when first
+ *       needed, delay tiers {@code <queue>.delay.<ms>} whose per-queue TTL dead-letters messages
+ *       back to {@code <queue>}. A queue that exists with other arguments is used as it is.
  *   <li><b>Send</b>: default exchange, routing key = queue, persistent, {@code mandatory}; the
  *       future completes on the broker's publisher confirm with the generated {@code message_id}.
  *       Unroutable, nacked or unconfirmed messages fail the send. While the connection recovers,
@@ -100,7 +100,7 @@ public final class RabbitMqTransport implements Transport {
               t.setDaemon(true);
               return t;
             });
-    Topology topology = new Topology(publishConnection, b.queueType, b.declareTopology);
+    Topology topology = new Topology(publishConnection, b.queueType, b.topologyMode, description);
     this.publisher =
         new Publisher(
             publishConnection,
@@ -180,7 +180,7 @@ public final class RabbitMqTransport implements Transport {
     }
     RabbitMqSubscription[] self = new RabbitMqSubscription[1];
     try {
-      topology.ensureQueue(queue);
+      topology.ensureConsumable(queue);
       RabbitMqSubscription s =
           new RabbitMqSubscription(
               queue,
