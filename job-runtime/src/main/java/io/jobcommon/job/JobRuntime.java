@@ -5,6 +5,7 @@ import io.jobcommon.messaging.Dispatcher;
 import io.jobcommon.messaging.JobConsumer;
 import io.jobcommon.messaging.MessageClient;
 import io.jobcommon.messaging.MessagingException;
+import io.jobcommon.messaging.spi.LogSafe;
 import io.jobcommon.messaging.spi.Subscription;
 import io.jobcommon.messaging.spi.Transport;
 import io.jobcommon.messaging.spi.TransportSettings;
@@ -151,11 +152,16 @@ public final class JobRuntime implements AutoCloseable {
     } catch (MessagingException e) {
       // The broker could not be reached at start (refused, unknown host, bad credentials): one
       // line, secrets already masked by the transport; the platform restarts the worker.
-      err.println("startup failed: " + e.getMessage());
+      err.println("startup failed: " + LogSafe.of(e.getMessage(), 2048));
       return EXIT_FAILURE;
     }
     try (runtime) {
       return main.applyAsInt(runtime);
+    } catch (MessagingException e) {
+      // A consumer could not start (a missing queue, a refused topology): one line naming the
+      // queue and the fix, as for a broker that cannot be reached.
+      err.println("startup failed: " + LogSafe.of(e.getMessage(), 2048));
+      return EXIT_FAILURE;
     }
   }
 
