@@ -10,6 +10,7 @@ import io.jobcommon.messaging.MessagingException;
 import io.jobcommon.messaging.OutgoingMessage;
 import io.jobcommon.messaging.SendFailedException;
 import io.jobcommon.messaging.spi.DeliveryHandler;
+import io.jobcommon.messaging.spi.QueueAdmin;
 import io.jobcommon.messaging.spi.Subscription;
 import io.jobcommon.messaging.spi.Transport;
 import java.io.IOException;
@@ -19,6 +20,7 @@ import java.util.ArrayList;
 import java.util.Date;
 import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
@@ -207,6 +209,12 @@ public final class RabbitMqTransport implements Transport {
       throw new MessagingException(
           "could not subscribe to queue '" + queue + "' on " + description + ": " + e, e);
     }
+  }
+
+  /** Queue depth by passive declaration (ready counts only; AMQP cannot list queues). */
+  @Override
+  public Optional<QueueAdmin> queueAdmin() {
+    return Optional.of(new RabbitMqQueueAdmin(publishConnection, description));
   }
 
   /**

@@ -6,6 +6,7 @@ import io.jobcommon.messaging.ConsumerOptions;
 import io.jobcommon.messaging.DestinationNotFoundException;
 import io.jobcommon.messaging.OutgoingMessage;
 import io.jobcommon.messaging.spi.DeliveryHandler;
+import io.jobcommon.messaging.spi.QueueAdmin;
 import io.jobcommon.messaging.spi.Subscription;
 import io.jobcommon.messaging.spi.Transport;
 import java.net.URI;
@@ -14,6 +15,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArraySet;
@@ -181,6 +183,12 @@ public final class SqsTransport implements Transport {
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }
+  }
+
+  /** Queue listing and approximate depth (visible, in flight, delayed). */
+  @Override
+  public Optional<QueueAdmin> queueAdmin() {
+    return Optional.of(new SqsQueueAdmin(client));
   }
 
   /** Open, the last send reached SQS, and every subscription is receiving. */
