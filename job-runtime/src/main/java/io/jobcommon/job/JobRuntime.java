@@ -79,6 +79,7 @@ public final class JobRuntime implements AutoCloseable {
   private final Tracer tracer;
   private final Duration shutdownTimeout;
   private final @Nullable HealthServer health;
+  private final @Nullable DepthGauges depth;
   private final @Nullable Thread shutdownHook;
 
   private final Object lock = new Object();
@@ -105,6 +106,14 @@ public final class JobRuntime implements AutoCloseable {
         b.healthPort != null
             ? b.healthPort
             : settings.healthPort().stream().boxed().findFirst().orElse(null);
+    this.depth =
+        DepthGauges.start(
+            raw,
+            otel,
+            b.environment == null
+                ? TransportSettings.fromEnvironment()
+                : TransportSettings.of(b.environment::get),
+            this::consumedQueues);
     this.health = port == null ? null : HealthServer.start(port, this::status);
     if (health != null) {
       log.info("health endpoint on http://0.0.0.0:{}/health", health.port());
@@ -264,6 +273,20 @@ public final class JobRuntime implements AutoCloseable {
     return telemetry.summary();
   }
 
+  /** The queues consumed now, for the depth gauges. */
+  List<String> consumedQueues() {
+    synchronized (lock) {
+      return dispatcher == null
+          ? List.of()
+          : dispatcher.subscriptions().stream().map(Subscription::queue).toList();
+    }
+  }
+
+  /** The depth gauges, when the transport reports depths and they are not turned off. */
+  @Nullable DepthGauges depthGauges() {
+    return depth;
+  }
+
   HealthServer.Status status() {
     List<Subscription> subscriptions;
     boolean stopping;
@@ -328,6 +351,9 @@ public final class JobRuntime implements AutoCloseable {
     Dispatcher d;
     synchronized (lock) {
       d = dispatcher;
+    }
+    if (depth != null) {
+      depth.close(); // before the broker connection closes
     }
     boolean ok =
         OrderedShutdown.run(
