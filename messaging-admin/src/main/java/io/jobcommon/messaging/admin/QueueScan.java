@@ -3,6 +3,7 @@ package io.jobcommon.messaging.admin;
 import io.jobcommon.messaging.ConsumerOptions;
 import io.jobcommon.messaging.spi.Delivery;
 import io.jobcommon.messaging.spi.LogSafe;
+import io.jobcommon.messaging.spi.QueueAdmin;
 import io.jobcommon.messaging.spi.QueueDepth;
 import io.jobcommon.messaging.spi.Subscription;
 import io.jobcommon.messaging.spi.Transport;
@@ -10,6 +11,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
@@ -25,8 +27,8 @@ import org.slf4j.LoggerFactory;
  * it (ack) or keeps it. Kept messages stay unsettled until the walk ends, so that the broker does
  * not hand them out again (RabbitMQ would requeue them at the head), and are then released all at
  * once. The walk ends when the visitor says so, when a message shows up a second time, when as many
- * messages as the queue held at the start were seen, or when nothing arrives for {@code idle}. Not
- * thread-safe: one walk per instance.
+ * messages as the queue held at the start were seen, or when nothing arrives for {@code idle} (15 s
+ * while the broker's count says more are there). Not thread-safe: one walk per instance.
  */
 final class QueueScan {
   /** What the visitor did with a message. */
@@ -81,7 +83,9 @@ final class QueueScan {
     Subscription s = transport.subscribe(queue, options, arrived::add);
     try {
       while (count < bound && kept.size() < MAX_KEPT) {
-        Delivery d = arrived.poll(idle.toMillis(), TimeUnit.MILLISECONDS);
+        // Messages the broker counted are expected: give a cold client time to fetch them.
+        long wait = bound == Long.MAX_VALUE ? idle.toMillis() : Math.max(idle.toMillis(), 15_000);
+        Delivery d = arrived.poll(wait, TimeUnit.MILLISECONDS);
         if (d == null) {
           break;
         }
@@ -109,15 +113,27 @@ final class QueueScan {
     return count;
   }
 
+  /**
+   * How many messages the walk may see: the queue's ready count, after waiting up to {@link #LEASE}
+   * for messages in flight to come back (on SQS, those a previous walk's cut-off receive took).
+   */
   private long startDepth(String queue) {
-    return transport
-        .queueAdmin()
-        .map(
-            a -> {
-              QueueDepth d = a.depth(queue);
-              return d.ready() < 0 ? Long.MAX_VALUE : d.ready();
-            })
-        .orElse(Long.MAX_VALUE);
+    Optional<QueueAdmin> admin = transport.queueAdmin();
+    if (admin.isEmpty()) {
+      return Long.MAX_VALUE;
+    }
+    long deadline = System.nanoTime() + LEASE.plusSeconds(1).toNanos();
+    QueueDepth d = admin.get().depth(queue);
+    while (d.inFlight() > 0 && System.nanoTime() < deadline) {
+      try {
+        TimeUnit.MILLISECONDS.sleep(250); // polling the broker's count, not waiting for a result
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        break;
+      }
+      d = admin.get().depth(queue);
+    }
+    return d.ready() < 0 ? Long.MAX_VALUE : d.ready();
   }
 
   /**
