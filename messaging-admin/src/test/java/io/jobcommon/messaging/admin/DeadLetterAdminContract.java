@@ -276,4 +276,29 @@ abstract class DeadLetterAdminContract {
     assertThat(purged.out()).contains("purged 2 dead letter(s) from " + dlq);
     awaitDepth(dlq, 0);
   }
+
+  @Test
+  void theApiAsTheReadmeShowsIt() {
+    deadLetter(
+        "late", "attempts-exhausted (5 of 5): timeout", Instant.now().minusSeconds(900), Map.of());
+    deadLetter("bad", "non-retryable: validation", Instant.now().minusSeconds(900), Map.of());
+    List<Long> progressSeen = new ArrayList<>();
+    // snippet:start dead-letter-api
+    DeadLetterAdmin admin = DeadLetterAdmin.create(transport);
+    List<DeadLetter> letters = admin.peek(queue, 10, 120); // they stay in the queue
+    RedriveReport report =
+        admin.redrive(
+            queue,
+            RedriveFilter.all()
+                .withReasonPrefix("attempts-exhausted")
+                .withOlderThan(Duration.ofMinutes(10)),
+            false, // true: a dry run
+            progress -> progressSeen.add((long) progress.moved()));
+    // snippet:end dead-letter-api
+    assertThat(letters).hasSize(2);
+    assertThat(report.moved()).isEqualTo(1);
+    assertThat(report.skipped()).isEqualTo(1);
+    assertThat(report.succeeded()).isTrue();
+    assertThat(text(drain(queue, 1).get(0))).isEqualTo("late");
+  }
 }
