@@ -44,29 +44,35 @@ public record RedriveFilter(
         Optional.empty(), Optional.empty(), Optional.empty(), Set.of(), Integer.MAX_VALUE, false);
   }
 
+  /** Only dead letters whose reason starts with {@code prefix}. */
   public RedriveFilter withReasonPrefix(String prefix) {
     return new RedriveFilter(
         Optional.of(prefix), olderThan, newerThan, messageIds, limit, includeRedriven);
   }
 
+  /** Only dead letters that failed at least {@code age} ago. */
   public RedriveFilter withOlderThan(Duration age) {
     return new RedriveFilter(
         reasonPrefix, Optional.of(age), newerThan, messageIds, limit, includeRedriven);
   }
 
+  /** Only dead letters that failed at most {@code age} ago. */
   public RedriveFilter withNewerThan(Duration age) {
     return new RedriveFilter(
         reasonPrefix, olderThan, Optional.of(age), messageIds, limit, includeRedriven);
   }
 
+  /** Only these message ids (of the dead-lettered copies, as {@code peek} shows them). */
   public RedriveFilter withMessageIds(Set<String> ids) {
     return new RedriveFilter(reasonPrefix, olderThan, newerThan, ids, limit, includeRedriven);
   }
 
+  /** Move at most {@code max} messages. */
   public RedriveFilter withLimit(int max) {
     return new RedriveFilter(reasonPrefix, olderThan, newerThan, messageIds, max, includeRedriven);
   }
 
+  /** Whether messages redriven before are moved again. */
   public RedriveFilter withIncludeRedriven(boolean include) {
     return new RedriveFilter(reasonPrefix, olderThan, newerThan, messageIds, limit, include);
   }
