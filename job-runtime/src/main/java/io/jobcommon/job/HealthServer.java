@@ -13,9 +13,12 @@ import java.util.concurrent.Executors;
 import java.util.function.Supplier;
 
 /**
- * The optional health endpoint ({@code JOB_HEALTH_PORT}): {@code GET /health} answers 200 or 503
- * with a small JSON body built from the real state of the broker connection and of every consumer.
- * Plain JDK HTTP server, no tracing: health checks never create spans. Thread-safe.
+ * The optional health endpoint ({@code JOB_HEALTH_PORT}). {@code GET /health/ready} (and {@code
+ * /health}) answers 200 or 503 with a small JSON body built from the real state of the broker
+ * connection and of every consumer: a broker outage makes the worker not ready. {@code GET
+ * /health/live} answers 200 while the process serves requests, broker outage or not, so that a
+ * platform does not restart a worker into the same outage. Plain JDK HTTP server, no tracing:
+ * health checks never create spans. Thread-safe.
  */
 final class HealthServer implements AutoCloseable {
 
@@ -78,12 +81,17 @@ final class HealthServer implements AutoCloseable {
     try (exchange) {
       String path = exchange.getRequestURI().getPath();
       String method = exchange.getRequestMethod();
-      if (!path.equals("/health") && !path.equals("/")) {
-        send(exchange, 404, "{\"error\":\"not found; try /health\"}", method);
+      boolean live = path.equals("/health/live");
+      if (!live && !path.equals("/health") && !path.equals("/health/ready") && !path.equals("/")) {
+        send(exchange, 404, "{\"error\":\"not found; try /health/ready or /health/live\"}", method);
         return;
       }
       if (!method.equals("GET") && !method.equals("HEAD")) {
         send(exchange, 405, "{\"error\":\"use GET\"}", method);
+        return;
+      }
+      if (live) {
+        send(exchange, 200, "{\"status\":\"UP\"}", method);
         return;
       }
       Status s;

@@ -5,6 +5,7 @@ import io.jobcommon.messaging.Dispatcher;
 import io.jobcommon.messaging.JobConsumer;
 import io.jobcommon.messaging.MessageClient;
 import io.jobcommon.messaging.MessagingException;
+import io.jobcommon.messaging.spi.LogSafe;
 import io.jobcommon.messaging.spi.Subscription;
 import io.jobcommon.messaging.spi.Transport;
 import io.jobcommon.messaging.spi.TransportSettings;
@@ -78,6 +79,7 @@ public final class JobRuntime implements AutoCloseable {
   private final Tracer tracer;
   private final Duration shutdownTimeout;
   private final @Nullable HealthServer health;
+  private final @Nullable DepthGauges depth;
   private final @Nullable Thread shutdownHook;
 
   private final Object lock = new Object();
@@ -104,6 +106,14 @@ public final class JobRuntime implements AutoCloseable {
         b.healthPort != null
             ? b.healthPort
             : settings.healthPort().stream().boxed().findFirst().orElse(null);
+    this.depth =
+        DepthGauges.start(
+            raw,
+            otel,
+            b.environment == null
+                ? TransportSettings.fromEnvironment()
+                : TransportSettings.of(b.environment::get),
+            this::consumedQueues);
     this.health = port == null ? null : HealthServer.start(port, this::status);
     if (health != null) {
       log.info("health endpoint on http://0.0.0.0:{}/health", health.port());
@@ -151,11 +161,16 @@ public final class JobRuntime implements AutoCloseable {
     } catch (MessagingException e) {
       // The broker could not be reached at start (refused, unknown host, bad credentials): one
       // line, secrets already masked by the transport; the platform restarts the worker.
-      err.println("startup failed: " + e.getMessage());
+      err.println("startup failed: " + LogSafe.of(e.getMessage(), 2048));
       return EXIT_FAILURE;
     }
     try (runtime) {
       return main.applyAsInt(runtime);
+    } catch (MessagingException e) {
+      // A consumer could not start (a missing queue, a refused topology): one line naming the
+      // queue and the fix, as for a broker that cannot be reached.
+      err.println("startup failed: " + LogSafe.of(e.getMessage(), 2048));
+      return EXIT_FAILURE;
     }
   }
 
@@ -258,6 +273,20 @@ public final class JobRuntime implements AutoCloseable {
     return telemetry.summary();
   }
 
+  /** The queues consumed now, for the depth gauges. */
+  List<String> consumedQueues() {
+    synchronized (lock) {
+      return dispatcher == null
+          ? List.of()
+          : dispatcher.subscriptions().stream().map(Subscription::queue).toList();
+    }
+  }
+
+  /** The depth gauges, when the transport reports depths and they are not turned off. */
+  @Nullable DepthGauges depthGauges() {
+    return depth;
+  }
+
   HealthServer.Status status() {
     List<Subscription> subscriptions;
     boolean stopping;
@@ -322,6 +351,9 @@ public final class JobRuntime implements AutoCloseable {
     Dispatcher d;
     synchronized (lock) {
       d = dispatcher;
+    }
+    if (depth != null) {
+      depth.close(); // before the broker connection closes
     }
     boolean ok =
         OrderedShutdown.run(

@@ -142,6 +142,11 @@ final class ConsumerInvoker implements DeliveryHandler {
     }
 
     @Override
+    public java.util.Optional<Instant> sentAt() {
+      return delivery.sentAt();
+    }
+
+    @Override
     public MessageClient client() {
       return client;
     }

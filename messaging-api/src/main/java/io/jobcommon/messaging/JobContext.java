@@ -33,6 +33,14 @@ public interface JobContext {
   /** When the message was received. */
   Instant receivedAt();
 
+  /**
+   * When the producer sent the message, where the broker tells (SQS {@code SentTimestamp}, the AMQP
+   * {@code timestamp}); {@code receivedAt()} minus this is the time the message spent in the queue.
+   */
+  default Optional<Instant> sentAt() {
+    return Optional.empty();
+  }
+
   /** A client for follow-up messages; they continue this handler's trace. */
   MessageClient client();
 

@@ -3,6 +3,7 @@ package io.jobcommon.messaging.spi;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import org.jspecify.annotations.Nullable;
 
@@ -42,6 +43,15 @@ public interface Delivery {
 
   /** When the transport received the message. */
   Instant receivedAt();
+
+  /**
+   * When the producer sent the message, if the broker or the producer recorded it (SQS {@code
+   * SentTimestamp}; the AMQP {@code timestamp} property, in seconds or, as job-common producers set
+   * it, in milliseconds). Decorators forward it.
+   */
+  default Optional<Instant> sentAt() {
+    return Optional.empty();
+  }
 
   /** Whether a settling verb was called. */
   boolean isSettled();

@@ -7,6 +7,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 
@@ -88,6 +89,14 @@ public interface Transport extends AutoCloseable {
    */
   default boolean isHealthy() {
     return true;
+  }
+
+  /**
+   * Queue listing and depth for operations tools and gauges, where the transport offers them; empty
+   * by default. Decorators need not forward it: tools ask the broker's own transport.
+   */
+  default Optional<QueueAdmin> queueAdmin() {
+    return Optional.empty();
   }
 
   /**

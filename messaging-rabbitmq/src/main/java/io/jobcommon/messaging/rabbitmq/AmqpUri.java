@@ -93,6 +93,13 @@ final class AmqpUri {
       throw invalid(uri, setting, "no host");
     }
     String path = parsed.getRawPath();
+    if ("/".equals(path)) {
+      throw invalid(
+          uri,
+          setting,
+          "the virtual host is empty (the URI ends in '/'); leave the path out for the default"
+              + " vhost '/', or name it (%2F for '/')");
+    }
     if (path != null && path.length() > 1 && path.indexOf('/', 1) >= 0) {
       throw invalid(uri, setting, "the virtual host must be one path segment; encode '/' as %2F");
     }

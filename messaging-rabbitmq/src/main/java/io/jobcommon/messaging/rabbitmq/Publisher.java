@@ -99,7 +99,7 @@ final class Publisher {
     }
     p.attempts++;
     try {
-      topology.ensureQueue(p.queue);
+      topology.ensureRoute(p.queue, p.routingKey);
       if (p.tierMs > 0) {
         topology.ensureTier(p.queue, p.tierMs);
       }

@@ -46,6 +46,11 @@ final class RabbitMqDelivery extends AbstractDelivery {
     return epoch;
   }
 
+  @Override
+  public java.util.Optional<java.time.Instant> sentAt() {
+    return AmqpTimestamps.sentAt(props().getTimestamp());
+  }
+
   AMQP.BasicProperties props() {
     return props;
   }

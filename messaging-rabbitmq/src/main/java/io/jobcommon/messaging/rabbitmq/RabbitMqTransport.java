@@ -10,6 +10,7 @@ import io.jobcommon.messaging.MessagingException;
 import io.jobcommon.messaging.OutgoingMessage;
 import io.jobcommon.messaging.SendFailedException;
 import io.jobcommon.messaging.spi.DeliveryHandler;
+import io.jobcommon.messaging.spi.QueueAdmin;
 import io.jobcommon.messaging.spi.Subscription;
 import io.jobcommon.messaging.spi.Transport;
 import java.io.IOException;
@@ -19,6 +20,7 @@ import java.util.ArrayList;
 import java.util.Date;
 import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
@@ -40,10 +42,10 @@ import org.slf4j.LoggerFactory;
  * }</pre>
  *
  * <ul>
- *   <li><b>Topology</b>, declared on the first send to or subscription of a queue (unless {@link
- *       Builder#setDeclareTopology(boolean) turned off}): durable {@code <queue>} and {@code
- *       <queue>-dlq}, and, when first needed, delay tiers {@code <queue>.delay.<ms>} whose
- *       per-queue TTL dead-letters messages back to {@code <queue>}.
+ *   <li><b>Topology</b>, declared on the first send to or subscription of a queue as the {@link
+ *       TopologyMode} says: durable {@code <queue>} and {@code <queue>-dlq}, and, when first
+ *       needed, delay tiers {@code <queue>.delay.<ms>} whose per-queue TTL dead-letters messages
+ *       back to {@code <queue>}. A queue that exists with other arguments is used as it is.
  *   <li><b>Send</b>: default exchange, routing key = queue, persistent, {@code mandatory}; the
  *       future completes on the broker's publisher confirm with the generated {@code message_id}.
  *       Unroutable, nacked or unconfirmed messages fail the send. While the connection recovers,
@@ -100,7 +102,7 @@ public final class RabbitMqTransport implements Transport {
               t.setDaemon(true);
               return t;
             });
-    Topology topology = new Topology(publishConnection, b.queueType, b.declareTopology);
+    Topology topology = new Topology(publishConnection, b.queueType, b.topologyMode, description);
     this.publisher =
         new Publisher(
             publishConnection,
@@ -180,7 +182,7 @@ public final class RabbitMqTransport implements Transport {
     }
     RabbitMqSubscription[] self = new RabbitMqSubscription[1];
     try {
-      topology.ensureQueue(queue);
+      topology.ensureConsumable(queue);
       RabbitMqSubscription s =
           new RabbitMqSubscription(
               queue,
@@ -207,6 +209,12 @@ public final class RabbitMqTransport implements Transport {
       throw new MessagingException(
           "could not subscribe to queue '" + queue + "' on " + description + ": " + e, e);
     }
+  }
+
+  /** Queue depth by passive declaration (ready counts only; AMQP cannot list queues). */
+  @Override
+  public Optional<QueueAdmin> queueAdmin() {
+    return Optional.of(new RabbitMqQueueAdmin(publishConnection, description));
   }
 
   /**

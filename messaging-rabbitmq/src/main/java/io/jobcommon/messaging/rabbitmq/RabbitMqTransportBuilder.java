@@ -23,7 +23,7 @@ public final class RabbitMqTransportBuilder {
   @Nullable ConnectionFactory factory;
   QueueType queueType = QueueType.CLASSIC;
   List<Duration> delayTiers = DelayTiers.DEFAULTS;
-  boolean declareTopology = true;
+  TopologyMode topologyMode = TopologyMode.ADAPT;
   Duration confirmTimeout = Duration.ofSeconds(30);
   Duration publishRetryWindow = Duration.ofSeconds(30);
   @Nullable Duration recoveryInterval;
@@ -89,12 +89,26 @@ public final class RabbitMqTransportBuilder {
   }
 
   /**
-   * Whether the transport declares its queues (default true). When false the queues must exist
-   * (created by infrastructure code with the same names and arguments); a send to a missing queue
-   * fails with {@link io.jobcommon.messaging.DestinationNotFoundException}.
+   * Whether the transport declares its queues (default true): {@code false} is {@link
+   * TopologyMode#NONE}, {@code true} keeps a mode other than none, or sets {@link
+   * TopologyMode#ADAPT}. When false the queues must exist; a send to a missing queue fails with
+   * {@link io.jobcommon.messaging.DestinationNotFoundException}.
    */
   public RabbitMqTransportBuilder setDeclareTopology(boolean declareTopology) {
-    this.declareTopology = declareTopology;
+    if (!declareTopology) {
+      this.topologyMode = TopologyMode.NONE;
+    } else if (topologyMode == TopologyMode.NONE) {
+      this.topologyMode = TopologyMode.ADAPT;
+    }
+    return this;
+  }
+
+  /**
+   * What the transport does about queues that exist or are missing; {@link TopologyMode#ADAPT} by
+   * default (declare what is missing, use what exists as it is).
+   */
+  public RabbitMqTransportBuilder setTopologyMode(TopologyMode topologyMode) {
+    this.topologyMode = Objects.requireNonNull(topologyMode, "topologyMode");
     return this;
   }
 
@@ -197,13 +211,7 @@ public final class RabbitMqTransportBuilder {
     try {
       return new RabbitMqTransport(this, cf, description);
     } catch (IOException | TimeoutException | RuntimeException e) {
-      throw new MessagingException(
-          "cannot connect to RabbitMQ at "
-              + description
-              + ": "
-              + e
-              + "; check the URI and credentials, and that the broker is running",
-          e);
+      throw new MessagingException(ConnectFailure.describe(e, description, cf.getVirtualHost()), e);
     }
   }
 

@@ -18,7 +18,10 @@ import java.util.Optional;
  *   <li>{@code RABBITMQ_URL} (required): {@code amqp[s]://user:pass@host:port/vhost}
  *   <li>{@code RABBITMQ_QUEUE_TYPE}: {@code classic} (default) or {@code quorum}
  *   <li>{@code RABBITMQ_DELAY_TIERS}: comma-separated durations, such as {@code 1s,10s,1m,10m,1h}
- *   <li>{@code RABBITMQ_DECLARE_TOPOLOGY}: {@code true} (default) or {@code false}
+ *   <li>{@code RABBITMQ_TOPOLOGY}: {@code adapt} (default), {@code strict} or {@code none}; see
+ *       {@link TopologyMode}
+ *   <li>{@code RABBITMQ_DECLARE_TOPOLOGY}: {@code true} (default) or {@code false} (the same as
+ *       {@code RABBITMQ_TOPOLOGY=none}); read when {@code RABBITMQ_TOPOLOGY} is not set
  *   <li>{@code RABBITMQ_PUBLISH_RETRY_WINDOW}, {@code RABBITMQ_CONFIRM_TIMEOUT}: durations (30s)
  * </ul>
  *
@@ -29,6 +32,7 @@ public final class RabbitMqTransportProvider implements TransportProvider {
   static final String QUEUE_TYPE = "RABBITMQ_QUEUE_TYPE";
   static final String DELAY_TIERS = "RABBITMQ_DELAY_TIERS";
   static final String DECLARE_TOPOLOGY = "RABBITMQ_DECLARE_TOPOLOGY";
+  static final String TOPOLOGY = "RABBITMQ_TOPOLOGY";
   static final String PUBLISH_RETRY_WINDOW = "RABBITMQ_PUBLISH_RETRY_WINDOW";
   static final String CONFIRM_TIMEOUT = "RABBITMQ_CONFIRM_TIMEOUT";
 
@@ -54,7 +58,7 @@ public final class RabbitMqTransportProvider implements TransportProvider {
     if (tiers.isPresent()) {
       b.setDelayTiers(delayTiers(tiers.get()));
     }
-    b.setDeclareTopology(settings.getBoolean(DECLARE_TOPOLOGY, true));
+    b.setTopologyMode(topologyMode(settings));
     b.setPublishRetryWindow(settings.getDuration(PUBLISH_RETRY_WINDOW, Duration.ofSeconds(30)));
     Duration confirm = settings.getDuration(CONFIRM_TIMEOUT, Duration.ofSeconds(30));
     if (confirm.isZero()) {
@@ -63,6 +67,24 @@ public final class RabbitMqTransportProvider implements TransportProvider {
     }
     b.setConfirmTimeout(confirm);
     return b;
+  }
+
+  private static TopologyMode topologyMode(TransportSettings settings) {
+    Optional<String> value = settings.get(TOPOLOGY);
+    if (value.isEmpty()) {
+      return settings.getBoolean(DECLARE_TOPOLOGY, true) ? TopologyMode.ADAPT : TopologyMode.NONE;
+    }
+    for (TopologyMode m : TopologyMode.values()) {
+      if (m.value().equals(value.get().trim().toLowerCase(Locale.ROOT))) {
+        return m;
+      }
+    }
+    throw new ConfigurationException(
+        TOPOLOGY,
+        TOPOLOGY
+            + " is not a topology mode: '"
+            + value.get()
+            + "' (expected adapt, strict or none)");
   }
 
   private static QueueType queueType(Optional<String> value) {

@@ -50,7 +50,8 @@ public final class RabbitMqExample {
 
   /** Runs the example against {@code RABBITMQ_URL} or the local broker. */
   public static void main(String[] args) throws InterruptedException {
-    String url = System.getenv().getOrDefault("RABBITMQ_URL", "amqp://guest:guest@localhost:5672/");
+    String url =
+        System.getenv().getOrDefault("RABBITMQ_URL", "amqp://guest:guest@localhost:5672/%2F");
     System.exit(run(url, "example-sbom-process-queue") ? 0 : 1);
   }
 }

@@ -276,6 +276,8 @@ class RabbitMqTransportIT {
 
   @Test
   void aDeclarationClashNamesTheArgumentThatDiffers() throws Exception {
+    transport.close(); // strict mode: the default uses a clashing queue as it is
+    transport = BROKER.transport().setTopologyMode(TopologyMode.STRICT).build();
     String queue = BROKER.queue("jc-clash");
     try (Connection c = BROKER.rawConnection();
         Channel ch = c.createChannel()) {

@@ -58,6 +58,18 @@ final class SqsDelivery extends AbstractDelivery {
     this.visibleUntil = visibleUntil;
   }
 
+  /** SentTimestamp, set once right after construction. */
+  private volatile @Nullable Instant sentAt;
+
+  void setSentAt(@Nullable Instant sentAt) {
+    this.sentAt = sentAt;
+  }
+
+  @Override
+  public java.util.Optional<Instant> sentAt() {
+    return java.util.Optional.ofNullable(sentAt);
+  }
+
   String receiptHandle() {
     return receiptHandle;
   }

@@ -254,16 +254,19 @@ final class SqsSubscription implements Subscription {
     } catch (NumberFormatException e) {
       log.debug("message {} of queue {} has no usable receive count", m.messageId(), queue);
     }
-    return new SqsDelivery(
-        this,
-        m.messageId(),
-        decoded.body(),
-        decoded.headers(),
-        attempt,
-        now(),
-        m.receiptHandle(),
-        system.get("MessageGroupId"),
-        leaseEnd);
+    SqsDelivery d =
+        new SqsDelivery(
+            this,
+            m.messageId(),
+            decoded.body(),
+            decoded.headers(),
+            attempt,
+            now(),
+            m.receiptHandle(),
+            system.get("MessageGroupId"),
+            leaseEnd);
+    d.setSentAt(SentTimestamps.parse(system.get("SentTimestamp")));
+    return d;
   }
 
   // ---- settling (called by SqsDelivery) ----

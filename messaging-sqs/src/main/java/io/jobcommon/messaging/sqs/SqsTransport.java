@@ -3,8 +3,10 @@ package io.jobcommon.messaging.sqs;
 import io.jobcommon.messaging.ClientClosedException;
 import io.jobcommon.messaging.ConfigurationException;
 import io.jobcommon.messaging.ConsumerOptions;
+import io.jobcommon.messaging.DestinationNotFoundException;
 import io.jobcommon.messaging.OutgoingMessage;
 import io.jobcommon.messaging.spi.DeliveryHandler;
+import io.jobcommon.messaging.spi.QueueAdmin;
 import io.jobcommon.messaging.spi.Subscription;
 import io.jobcommon.messaging.spi.Transport;
 import java.net.URI;
@@ -13,9 +15,11 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArraySet;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -68,6 +72,9 @@ public final class SqsTransport implements Transport {
 
   /** How long an ack waits for others to share a DeleteMessageBatch call. */
   public static final Duration DEFAULT_DELETE_FLUSH_DELAY = Duration.ofMillis(100);
+
+  /** How long subscribe waits to learn whether the queue exists before leaving it to the poller. */
+  private static final Duration QUEUE_CHECK_TIMEOUT = Duration.ofSeconds(10);
 
   private final SqsAsyncClient client;
   private final boolean ownsClient;
@@ -136,10 +143,11 @@ public final class SqsTransport implements Transport {
   }
 
   /**
-   * Starts consuming {@code queue}. Returns at once; the poller resolves the queue and, while the
-   * queue is missing or SQS fails, retries with a backoff up to 10 s ({@link
-   * Subscription#isRunning()} is false meanwhile).
+   * Starts consuming {@code queue}. Returns once the queue is known to exist (or after 10 s when
+   * SQS does not answer); the poller receives and, while SQS fails or the queue is deleted, retries
+   * with a backoff up to 10 s ({@link Subscription#isRunning()} is false meanwhile).
    *
+   * @throws DestinationNotFoundException when the queue does not exist and auto-create is off
    * @throws ClientClosedException when the transport is closed
    */
   @Override
@@ -150,11 +158,37 @@ public final class SqsTransport implements Transport {
     if (closed.get()) {
       throw new ClientClosedException(queue);
     }
+    requireExisting(queue);
     SqsSubscription s =
         new SqsSubscription(queue, options, handler, resources, subscriptions::remove);
     subscriptions.add(s);
     s.start();
     return s;
+  }
+
+  /**
+   * A queue missing when its consumer starts (auto-create off) is a start-up error, as on RabbitMQ
+   * with declaration off; any other lookup failure is left to the poller, which retries.
+   */
+  private void requireExisting(String queue) {
+    try {
+      resources.queues().resolve(queue).get(QUEUE_CHECK_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+    } catch (ExecutionException e) {
+      Throwable cause = QueueDirectory.unwrap(e);
+      if (cause instanceof DestinationNotFoundException) {
+        throw (DestinationNotFoundException) cause;
+      }
+    } catch (java.util.concurrent.TimeoutException e) {
+      log.debug("queue {} not resolved within {}; the poller keeps trying", queue, e.toString());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  /** Queue listing and approximate depth (visible, in flight, delayed). */
+  @Override
+  public Optional<QueueAdmin> queueAdmin() {
+    return Optional.of(new SqsQueueAdmin(client));
   }
 
   /** Open, the last send reached SQS, and every subscription is receiving. */

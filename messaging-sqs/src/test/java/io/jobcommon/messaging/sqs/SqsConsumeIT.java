@@ -1,9 +1,11 @@
 package io.jobcommon.messaging.sqs;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import io.jobcommon.messaging.ConsumerOptions;
+import io.jobcommon.messaging.DestinationNotFoundException;
 import io.jobcommon.messaging.OutgoingMessage;
 import io.jobcommon.messaging.spi.DeadLetters;
 import io.jobcommon.messaging.spi.Delivery;
@@ -417,6 +419,15 @@ class SqsConsumeIT {
     SqsTransport strict = SqsTransport.builder().setClient(client).build();
     cleanup.add(strict);
     String queue = newQueue();
+    // A queue missing at start is a start-up error; one deleted while consumed is waited for.
+    assertThatThrownBy(
+            () -> strict.subscribe(queue, options(1, 0, Duration.ofSeconds(30)), d -> {}))
+        .isInstanceOf(DestinationNotFoundException.class)
+        .hasMessageContaining(queue);
+    raw.createQueue(b -> b.queueName(queue)).join();
+    // The transport learns the queue's URL, then the queue goes: receiving fails until it is back.
+    strict.send(OutgoingMessage.builder(queue).setBody(new byte[] {'1'}).build()).join();
+    raw.deleteQueue(b -> b.queueUrl(url(queue))).join();
     BlockingQueue<Delivery> got = new LinkedBlockingQueue<>();
     Subscription s =
         subscribe(

@@ -22,6 +22,12 @@ final class MessagingMetrics {
   final LongCounter retried;
   final LongCounter deadLettered;
   final LongCounter invalidContexts;
+  final DoubleHistogram timeInQueue;
+
+  /** Buckets for time in queue, in seconds: from 10 ms to a day behind. */
+  static final List<Double> QUEUE_TIME_BUCKETS =
+      List.of(
+          0.01, 0.05, 0.1, 0.5, 1.0, 5.0, 10.0, 30.0, 60.0, 300.0, 900.0, 3600.0, 14400.0, 86400.0);
 
   MessagingMetrics(Meter meter) {
     operationDuration =
@@ -62,6 +68,15 @@ final class MessagingMetrics {
             .counterBuilder("jc.messages.dead_lettered")
             .setDescription("Deliveries moved to their dead-letter queue.")
             .setUnit("{message}")
+            .build();
+    timeInQueue =
+        meter
+            .histogramBuilder("jc.message.time_in_queue")
+            .setDescription(
+                "Time from the producer's send to the consumer's receipt (SQS SentTimestamp, AMQP"
+                    + " timestamp), per destination: how far behind the consumer is.")
+            .setUnit("s")
+            .setExplicitBucketBoundariesAdvice(QUEUE_TIME_BUCKETS)
             .build();
     invalidContexts =
         meter

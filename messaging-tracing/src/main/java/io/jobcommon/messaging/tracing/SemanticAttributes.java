@@ -33,6 +33,8 @@ final class SemanticAttributes {
   /** Which delivery of the message this is, 1 for the first. */
   static final AttributeKey<Long> JC_ATTEMPT = AttributeKey.longKey("jc.attempt");
 
+  static final AttributeKey<Long> JC_TIME_IN_QUEUE_MS = AttributeKey.longKey("jc.time_in_queue_ms");
+
   /** The delay asked for by {@code retryLater}, in milliseconds. */
   static final AttributeKey<Long> JC_RETRY_DELAY_MS = AttributeKey.longKey("jc.retry.delay_ms");
 

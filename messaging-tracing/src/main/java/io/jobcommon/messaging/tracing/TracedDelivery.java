@@ -121,6 +121,11 @@ final class TracedDelivery implements Delivery {
   }
 
   @Override
+  public java.util.Optional<Instant> sentAt() {
+    return delegate.sentAt();
+  }
+
+  @Override
   public boolean isSettled() {
     return delegate.isSettled();
   }

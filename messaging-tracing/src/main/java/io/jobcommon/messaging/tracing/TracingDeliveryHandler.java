@@ -1,6 +1,7 @@
 package io.jobcommon.messaging.tracing;
 
 import static io.jobcommon.messaging.tracing.SemanticAttributes.JC_ATTEMPT;
+import static io.jobcommon.messaging.tracing.SemanticAttributes.JC_TIME_IN_QUEUE_MS;
 import static io.jobcommon.messaging.tracing.SemanticAttributes.MESSAGING_DESTINATION_NAME;
 import static io.jobcommon.messaging.tracing.SemanticAttributes.MESSAGING_MESSAGE_BODY_SIZE;
 import static io.jobcommon.messaging.tracing.SemanticAttributes.MESSAGING_MESSAGE_ID;
@@ -97,9 +98,16 @@ final class TracingDeliveryHandler implements DeliveryHandler {
     Object marker = new Object(); // this run's: a nested run (in-memory delivery) has another
     try {
       config.metrics.consumedMessages.add(1, processAttributes);
+      long queuedMs = timeInQueueMillis(delivery);
+      if (queuedMs >= 0) {
+        config.metrics.timeInQueue.record(queuedMs / 1000.0, queueAttributes);
+      }
       ContextExtractor.Extracted creation = extractor.extract(delivery, system);
       Context parent = parent(creation);
       Span span = startSpan(delivery, creation, parent);
+      if (queuedMs >= 0) {
+        span.setAttribute(JC_TIME_IN_QUEUE_MS, queuedMs);
+      }
       processSpan = new ProcessSpan(span, start, config.metrics, processAttributes);
       context = SpanKeys.consumer(parent, span).with(HANDLER_SCOPE, marker);
     } catch (RuntimeException e) {
@@ -128,6 +136,16 @@ final class TracingDeliveryHandler implements DeliveryHandler {
       }
       restoreIfLeaked(before, marker);
     }
+  }
+
+  /**
+   * Receipt minus send, in ms (0 when the clocks disagree), or -1 when the send time is unknown.
+   */
+  static long timeInQueueMillis(Delivery delivery) {
+    return delivery
+        .sentAt()
+        .map(sent -> Math.max(0, delivery.receivedAt().toEpochMilli() - sent.toEpochMilli()))
+        .orElse(-1L);
   }
 
   /**
