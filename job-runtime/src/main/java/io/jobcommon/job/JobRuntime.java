@@ -370,7 +370,12 @@ public final class JobRuntime implements AutoCloseable {
         telemetry =
             b.openTelemetry != null
                 ? Telemetry.external(b.openTelemetry)
-                : Telemetry.autoConfigure(env, b.environment == null, settings, b.serviceName);
+                : Telemetry.autoConfigure(
+                    env,
+                    b.environment == null,
+                    settings,
+                    b.serviceName,
+                    ExportDefaults.forSystem(raw.system(), env));
         return new JobRuntime(b, telemetry, raw, settings);
       } catch (RuntimeException e) {
         if (b.transport == null) {

@@ -91,13 +91,15 @@ final class Telemetry {
    * @param environment the variables to read
    * @param processEnvironment whether {@code environment} is the process's own (then the SDK reads
    *     it, and system properties, itself); otherwise its {@code OTEL_*} entries are passed in
+   * @param exportDefaults the exporters' defaults ({@link ExportDefaults}), below {@code OTEL_*}
    * @throws ConfigurationException naming the {@code OTEL_*} variable the SDK rejected
    */
   static Telemetry autoConfigure(
       Map<String, String> environment,
       boolean processEnvironment,
       RuntimeSettings settings,
-      @Nullable String codeServiceName) {
+      @Nullable String codeServiceName,
+      Map<String, String> exportDefaults) {
     SpanCounter counter = new SpanCounter();
     List<SpanExporter> exporters = new ArrayList<>();
     try {
@@ -105,6 +107,7 @@ final class Telemetry {
           AutoConfiguredOpenTelemetrySdk.builder()
               .disableShutdownHook()
               .addPropertiesSupplier(() -> DEFAULTS)
+              .addPropertiesSupplier(() -> exportDefaults)
               .addPropertiesCustomizer(config -> overrides(environment, processEnvironment))
               .addPropertiesCustomizer(config -> batchWithinQueue(config, environment))
               .addSamplerCustomizer(
