@@ -79,6 +79,7 @@ public final class JobRuntime implements AutoCloseable {
   private final Duration shutdownTimeout;
   private final @Nullable HealthServer health;
   private final @Nullable Thread shutdownHook;
+  private final ConsumerMetrics consumerMetrics;
 
   private final Object lock = new Object();
   private final CountDownLatch stopRequested = new CountDownLatch(1);
@@ -105,6 +106,8 @@ public final class JobRuntime implements AutoCloseable {
             ? b.healthPort
             : settings.healthPort().stream().boxed().findFirst().orElse(null);
     this.health = port == null ? null : HealthServer.start(port, this::status);
+    this.consumerMetrics =
+        ConsumerMetrics.register(otel.getMeter("io.jobcommon.job"), this::status);
     if (health != null) {
       log.info("health endpoint on http://0.0.0.0:{}/health", health.port());
     }
@@ -323,6 +326,7 @@ public final class JobRuntime implements AutoCloseable {
     synchronized (lock) {
       d = dispatcher;
     }
+    consumerMetrics.close();
     boolean ok =
         OrderedShutdown.run(
             shutdownTimeout, d, ownsTransport ? transport : null, telemetry, health);

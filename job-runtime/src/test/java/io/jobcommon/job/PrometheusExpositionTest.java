@@ -35,10 +35,14 @@ class PrometheusExpositionTest {
             "messaging_client_consumed_messages_total",
             "jc_messages_retried_total",
             "jc_messages_dead_lettered_total",
+            "jc_consumer_running",
             "otel_sdk_span_started_total",
             "otel_sdk_processor_span_processed_span_total",
             "otel_sdk_processor_span_queue_size_span",
             "otel_sdk_exporter_span_exported_total");
-    assertThat(scraped.text()).contains("service_name=\"job-scraped\"");
+    assertThat(scraped.text())
+        .contains("service_name=\"job-scraped\"")
+        .containsPattern(
+            "(?m)^jc_consumer_running\\{.*messaging_destination_name=\"scraped-queue\".*\\} 1(\\.0)?$");
   }
 }
