@@ -85,6 +85,7 @@ final class UploadHandler implements HttpHandler {
   @SuppressWarnings("try") // the scope and MDC entries are only held open
   public void handle(HttpExchange exchange) throws IOException {
     String method = exchange.getRequestMethod();
+    // snippet:start server-span
     Context parent =
         W3CTraceContextPropagator.getInstance()
             .extract(Context.root(), exchange.getRequestHeaders(), HEADERS);
@@ -99,6 +100,7 @@ final class UploadHandler implements HttpHandler {
             .setAttribute("url.scheme", "http")
             .setAttribute("server.port", (long) exchange.getLocalAddress().getPort())
             .startSpan();
+    // snippet:end server-span
     int status = 500;
     try (Scope ignored = span.makeCurrent();
         MDC.MDCCloseable traceId =
@@ -145,10 +147,12 @@ final class UploadHandler implements HttpHandler {
     if (orgId == null || orgId.isBlank()) {
       throw new HttpError(400, "the orgId query parameter is required");
     }
+    // snippet:start send
     SbomDocument sbom = readSbom(exchange.getRequestBody());
     String sbomId = "sbom-" + UUID.randomUUID();
     String messageId = client.send(queue, new SbomUploaded(sbomId, orgId, sbom.components()));
     log.info("sbom {} of org {} queued as message {}", sbomId, orgId, messageId);
+    // snippet:end send
     return JSON.writeValueAsString(Map.of("sbomId", sbomId, "messageId", messageId));
   }
 
