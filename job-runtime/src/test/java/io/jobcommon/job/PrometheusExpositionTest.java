@@ -45,4 +45,14 @@ class PrometheusExpositionTest {
         .containsPattern(
             "(?m)^jc_consumer_running\\{.*messaging_destination_name=\"scraped-queue\".*\\} 1(\\.0)?$");
   }
+
+  @Test
+  void otlpAndPrometheusTogetherPushAndServeTheSameMetrics() throws Exception {
+    PrometheusScrape.Exposition scraped = PrometheusScrape.run("127.0.0.1", "otlp,prometheus");
+
+    assertThat(scraped.families())
+        .contains("jc_messages_dead_lettered_total", "jc_consumer_running");
+    assertThat(scraped.otlpMetrics())
+        .contains("jc.messages.dead_lettered", "jc.consumer.running", "messaging.process.duration");
+  }
 }

@@ -12,6 +12,7 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
@@ -33,8 +34,11 @@ public final class PrometheusScrape {
   /** A payload of the scraped worker. */
   public record Work(String id) {}
 
-  /** What was scraped, and from where. */
-  public record Exposition(String text, String host, int port) {
+  /**
+   * What was scraped, and from where; {@code otlpMetrics}: the metric names the OTLP receiver got
+   * by the time of the scrape.
+   */
+  public record Exposition(String text, String host, int port, List<String> otlpMetrics) {
     /** The metric family names ({@code # TYPE} lines), sorted. */
     public Set<String> families() {
       return matches(FAMILY, text);
@@ -56,6 +60,14 @@ public final class PrometheusScrape {
    *     the endpoint listens on every interface
    */
   public static Exposition run(String host) throws Exception {
+    return run(host, "prometheus");
+  }
+
+  /**
+   * Like {@link #run(String)} with {@code OTEL_METRICS_EXPORTER=metricsExporter} ({@code
+   * prometheus}, or {@code otlp,prometheus} to push over OTLP as well).
+   */
+  public static Exposition run(String host, String metricsExporter) throws Exception {
     int port = freePort();
     Map<String, Integer> attempts = new ConcurrentHashMap<>();
     InMemoryTransport broker = InMemoryTransport.create();
@@ -65,11 +77,18 @@ public final class PrometheusScrape {
                 .setTransport(broker)
                 .setEnvironment(
                     Map.of(
-                        "SERVICE_NAME", "job-scraped",
-                        "OTEL_METRICS_EXPORTER", "prometheus",
-                        "OTEL_EXPORTER_PROMETHEUS_PORT", String.valueOf(port),
-                        "OTEL_TRACES_EXPORTER", "otlp",
-                        "OTEL_EXPORTER_OTLP_ENDPOINT", receiver.endpoint()))
+                        "SERVICE_NAME",
+                        "job-scraped",
+                        "OTEL_METRICS_EXPORTER",
+                        metricsExporter,
+                        "OTEL_METRIC_EXPORT_INTERVAL",
+                        "500",
+                        "OTEL_EXPORTER_PROMETHEUS_PORT",
+                        String.valueOf(port),
+                        "OTEL_TRACES_EXPORTER",
+                        "otlp",
+                        "OTEL_EXPORTER_OTLP_ENDPOINT",
+                        receiver.endpoint()))
                 .setRegisterShutdownHook(false)
                 .build()) {
       runtime.start(
@@ -104,7 +123,12 @@ public final class PrometheusScrape {
                     .contains("jc_messages_dead_lettered_total")
                     .contains("otel_sdk_exporter_span_exported_total");
               });
-      return new Exposition(text[0], host, port);
+      if (metricsExporter.contains("otlp")) {
+        Awaitility.await()
+            .atMost(Duration.ofSeconds(30))
+            .until(() -> receiver.metricNames().contains("jc.messages.dead_lettered"));
+      }
+      return new Exposition(text[0], host, port, receiver.metricNames());
     }
   }
 
