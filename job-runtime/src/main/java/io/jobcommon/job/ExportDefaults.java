@@ -14,9 +14,9 @@ import java.util.regex.Pattern;
  *   <li>The Prometheus endpoint ({@code OTEL_METRICS_EXPORTER=prometheus}, port {@value
  *       #PROMETHEUS_PORT}) listens on every interface: in a container, {@code localhost} (the
  *       exporter's own default) cannot be scraped from outside.
- *   <li>Logs are not exported ({@code OTEL_LOGS_EXPORTER=none}): the runtime installs no logging
- *       bridge, so an OTLP log exporter would only hold a connection; see the README's "Metrics and
- *       logs" to turn it on.
+ *   <li>Logs are not exported ({@code OTEL_LOGS_EXPORTER=none}): log lines go to stdout and the
+ *       platform's log shipper; {@code OTEL_LOGS_EXPORTER=otlp} turns the export on ({@link
+ *       LogExport}).
  *   <li>On the in-memory broker (unit tests) nothing is exported unless an {@code OTEL_*_EXPORTER}
  *       variable asks: a test must not wait on, or log about, a collector that is not there.
  * </ul>

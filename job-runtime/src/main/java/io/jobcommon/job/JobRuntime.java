@@ -80,6 +80,7 @@ public final class JobRuntime implements AutoCloseable {
   private final @Nullable HealthServer health;
   private final @Nullable Thread shutdownHook;
   private final ConsumerMetrics consumerMetrics;
+  private final AutoCloseable logExport;
 
   private final Object lock = new Object();
   private final CountDownLatch stopRequested = new CountDownLatch(1);
@@ -108,6 +109,10 @@ public final class JobRuntime implements AutoCloseable {
     this.health = port == null ? null : HealthServer.start(port, this::status);
     this.consumerMetrics =
         ConsumerMetrics.register(otel.getMeter("io.jobcommon.job"), this::status);
+    this.logExport =
+        b.openTelemetry == null
+            ? LogExport.start(otel, b.environment != null ? b.environment : System.getenv())
+            : LogExport.NONE;
     if (health != null) {
       log.info("health endpoint on http://0.0.0.0:{}/health", health.port());
     }
@@ -330,6 +335,11 @@ public final class JobRuntime implements AutoCloseable {
     boolean ok =
         OrderedShutdown.run(
             shutdownTimeout, d, ownsTransport ? transport : null, telemetry, health);
+    try {
+      logExport.close(); // after the flush: the shutdown's own log lines went out too
+    } catch (Exception e) {
+      log.warn("could not detach the OpenTelemetry log appender: {}", e.toString());
+    }
     if (shutdownHook != null && Thread.currentThread() != shutdownHook) {
       try {
         Runtime.getRuntime().removeShutdownHook(shutdownHook);
