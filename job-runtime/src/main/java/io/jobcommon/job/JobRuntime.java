@@ -80,7 +80,7 @@ public final class JobRuntime implements AutoCloseable {
   private final @Nullable HealthServer health;
   private final @Nullable Thread shutdownHook;
   private final ConsumerMetrics consumerMetrics;
-  private final AutoCloseable logExport;
+  private final LogExport.Attached logExport;
 
   private final Object lock = new Object();
   private final CountDownLatch stopRequested = new CountDownLatch(1);
@@ -335,11 +335,7 @@ public final class JobRuntime implements AutoCloseable {
     boolean ok =
         OrderedShutdown.run(
             shutdownTimeout, d, ownsTransport ? transport : null, telemetry, health);
-    try {
-      logExport.close(); // after the flush: the shutdown's own log lines went out too
-    } catch (Exception e) {
-      log.warn("could not detach the OpenTelemetry log appender: {}", e.toString());
-    }
+    logExport.close(); // after the flush: the shutdown's own log lines went out too
     if (shutdownHook != null && Thread.currentThread() != shutdownHook) {
       try {
         Runtime.getRuntime().removeShutdownHook(shutdownHook);

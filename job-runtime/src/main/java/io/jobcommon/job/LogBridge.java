@@ -16,7 +16,7 @@ import org.slf4j.LoggerFactory;
  * pointed at the runtime's SDK). Each record carries the trace and span ids of the span current
  * where it was logged. Only loaded when logback is on the classpath. Thread-safe.
  */
-final class LogBridge implements AutoCloseable {
+final class LogBridge implements LogExport.Attached {
   static final String APPENDER_NAME = "jobcommon-opentelemetry";
   private static final org.slf4j.Logger log = LoggerFactory.getLogger(LogBridge.class);
 
@@ -36,7 +36,7 @@ final class LogBridge implements AutoCloseable {
    *
    * @return what detaches it again
    */
-  static AutoCloseable attach(OpenTelemetry openTelemetry) {
+  static LogExport.Attached attach(OpenTelemetry openTelemetry) {
     LoggerContext context = (LoggerContext) LoggerFactory.getILoggerFactory();
     Logger root = context.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME);
     for (Iterator<Appender<ILoggingEvent>> it = root.iteratorForAppenders(); it.hasNext(); ) {

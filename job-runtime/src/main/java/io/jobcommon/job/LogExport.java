@@ -16,8 +16,14 @@ final class LogExport {
   private static final Logger log = LoggerFactory.getLogger(LogExport.class);
   static final String LOGBACK_CONTEXT = "ch.qos.logback.classic.LoggerContext";
 
+  /** What detaches the bridge; closing never throws. */
+  interface Attached extends AutoCloseable {
+    @Override
+    void close();
+  }
+
   /** What there is to close when nothing was attached. */
-  static final AutoCloseable NONE = () -> {};
+  static final Attached NONE = () -> {};
 
   private LogExport() {}
 
@@ -27,7 +33,7 @@ final class LogExport {
    * @param environment the runtime's variables; the system property wins, like in the SDK
    * @return what detaches it at close
    */
-  static AutoCloseable start(OpenTelemetry openTelemetry, Map<String, String> environment) {
+  static Attached start(OpenTelemetry openTelemetry, Map<String, String> environment) {
     if (!logsExported(environment)) {
       return NONE;
     }
