@@ -44,12 +44,12 @@ final class Compare {
     List<BenchOptions> variants = variants();
     for (BenchOptions v : variants) {
       BenchOptions w = options.warmup().isZero() ? v : v.withDuration(options.warmup());
-      print(runOnce(w).with("round", "warmup"));
+      print(runOnce(w, "warmup").with("round", "warmup"));
     }
     Map<String, List<Result>> byVariant = new LinkedHashMap<>();
     for (int round = 1; round <= options.rounds(); round++) {
       for (BenchOptions v : variants) {
-        Result r = runOnce(v).with("round", round);
+        Result r = runOnce(v, round + "/" + options.rounds()).with("round", round);
         print(r);
         byVariant.computeIfAbsent(r.variant(), k -> new ArrayList<>()).add(r);
       }
@@ -61,12 +61,15 @@ final class Compare {
   }
 
   /** One run; a failed run (a broker connection cut by someone else, say) is tried once more. */
-  private Result runOnce(BenchOptions v) throws Exception {
+  private Result runOnce(BenchOptions v, String round) throws Exception {
+    String label = "round=" + round + " variant=" + v.client() + "-" + v.tracing();
+    err.println("starting " + label);
+    err.flush();
     try {
-      return new LoadRun(v).run(environment.workload(v));
+      return new LoadRun(v, err, label).run(environment.workload(v));
     } catch (IllegalStateException e) {
       err.println("run of " + v.client() + "/" + v.tracing() + " failed, running it again: " + e);
-      return new LoadRun(v).run(environment.workload(v));
+      return new LoadRun(v, err, label).run(environment.workload(v));
     }
   }
 

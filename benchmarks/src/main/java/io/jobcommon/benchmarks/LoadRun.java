@@ -1,5 +1,6 @@
 package io.jobcommon.benchmarks;
 
+import java.io.PrintStream;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Semaphore;
@@ -15,18 +16,38 @@ import org.jspecify.annotations.Nullable;
  */
 final class LoadRun {
   private static final long STALL_NANOS = TimeUnit.SECONDS.toNanos(30);
+  static final long PROGRESS_MILLIS = 1000;
 
   private final BenchOptions options;
   private final Meter meter = new Meter();
   private final Semaphore backlog;
   private final AtomicReference<@Nullable Throwable> failure = new AtomicReference<>();
+  private final @Nullable PrintStream progress;
+  private final String label;
 
   LoadRun(BenchOptions options) {
-    this.options = options;
-    this.backlog = new Semaphore(options.maxBacklog());
+    this(options, null, "");
   }
 
+  /**
+   * A run that prints a progress line a second on {@code progress} (stderr), named {@code label}.
+   */
+  LoadRun(BenchOptions options, @Nullable PrintStream progress, String label) {
+    this.options = options;
+    this.backlog = new Semaphore(options.maxBacklog());
+    this.progress = progress;
+    this.label = label;
+  }
+
+  @SuppressWarnings("try") // the reporter is only held open for the run
   Result run(Workload workload) throws Exception {
+    try (Progress ignored =
+        progress == null ? null : Progress.start(meter, label, progress, PROGRESS_MILLIS)) {
+      return measure(workload);
+    }
+  }
+
+  private Result measure(Workload workload) throws Exception {
     HeapPeak heap = new HeapPeak();
     heap.reset();
     workload.startConsumers(

@@ -33,7 +33,7 @@ public final class Main {
     try {
       switch (args[0]) {
         case "run":
-          return single(BenchOptions.parse(new Args(rest)), out);
+          return single(BenchOptions.parse(new Args(rest)), out, err);
         case "compare":
           return compare(BenchOptions.parse(new Args(rest)), out, err);
         case "sink":
@@ -51,12 +51,12 @@ public final class Main {
     }
   }
 
-  private static int single(BenchOptions o, PrintStream out) throws Exception {
+  private static int single(BenchOptions o, PrintStream out, PrintStream err) throws Exception {
     try (BenchEnvironment env = new BenchEnvironment()) {
       if (!o.warmup().isZero()) {
-        new LoadRun(o.withDuration(o.warmup())).run(env.workload(o));
+        new LoadRun(o.withDuration(o.warmup()), err, "warmup").run(env.workload(o));
       }
-      Result r = new LoadRun(o).run(env.workload(o));
+      Result r = new LoadRun(o, err, "run").run(env.workload(o));
       out.println(r.toLine());
       out.flush();
       return 0;

@@ -81,6 +81,8 @@ public final class JobRuntime implements AutoCloseable {
   private final @Nullable HealthServer health;
   private final @Nullable DepthGauges depth;
   private final @Nullable Thread shutdownHook;
+  private final ConsumerMetrics consumerMetrics;
+  private final LogExport.Attached logExport;
 
   private final Object lock = new Object();
   private final CountDownLatch stopRequested = new CountDownLatch(1);
@@ -115,6 +117,12 @@ public final class JobRuntime implements AutoCloseable {
                 : TransportSettings.of(b.environment::get),
             this::consumedQueues);
     this.health = port == null ? null : HealthServer.start(port, this::status);
+    this.consumerMetrics =
+        ConsumerMetrics.register(otel.getMeter("io.jobcommon.job"), this::status);
+    this.logExport = // an OpenTelemetry supplied from outside (the agent's) exports logs itself
+        telemetry.owned()
+            ? LogExport.start(otel, b.environment != null ? b.environment : System.getenv())
+            : LogExport.NONE;
     if (health != null) {
       log.info("health endpoint on http://0.0.0.0:{}/health", health.port());
     }
@@ -355,9 +363,11 @@ public final class JobRuntime implements AutoCloseable {
     if (depth != null) {
       depth.close(); // before the broker connection closes
     }
+    consumerMetrics.close();
     boolean ok =
         OrderedShutdown.run(
             shutdownTimeout, d, ownsTransport ? transport : null, telemetry, health);
+    logExport.close(); // after the flush: the shutdown's own log lines went out too
     if (shutdownHook != null && Thread.currentThread() != shutdownHook) {
       try {
         Runtime.getRuntime().removeShutdownHook(shutdownHook);
@@ -406,7 +416,11 @@ public final class JobRuntime implements AutoCloseable {
                     env,
                     () ->
                         Telemetry.autoConfigure(
-                            env, b.environment == null, settings, b.serviceName));
+                            env,
+                            b.environment == null,
+                            settings,
+                            b.serviceName,
+                            ExportDefaults.forSystem(raw.system(), env)));
         return new JobRuntime(b, telemetry, raw, settings);
       } catch (RuntimeException e) {
         if (b.transport == null) {

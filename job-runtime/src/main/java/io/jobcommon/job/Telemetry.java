@@ -77,6 +77,14 @@ final class Telemetry {
     this.counter = counter;
   }
 
+  /**
+   * Whether this is the runtime's own SDK (built from {@code OTEL_*}), not one the application, a
+   * framework or the Java agent supplied.
+   */
+  boolean owned() {
+    return owned;
+  }
+
   /** A telemetry the user owns: flushed when it is an SDK, never shut down. */
   static Telemetry external(OpenTelemetry openTelemetry) {
     OpenTelemetrySdk sdk =
@@ -91,13 +99,15 @@ final class Telemetry {
    * @param environment the variables to read
    * @param processEnvironment whether {@code environment} is the process's own (then the SDK reads
    *     it, and system properties, itself); otherwise its {@code OTEL_*} entries are passed in
+   * @param exportDefaults the exporters' defaults ({@link ExportDefaults}), below {@code OTEL_*}
    * @throws ConfigurationException naming the {@code OTEL_*} variable the SDK rejected
    */
   static Telemetry autoConfigure(
       Map<String, String> environment,
       boolean processEnvironment,
       RuntimeSettings settings,
-      @Nullable String codeServiceName) {
+      @Nullable String codeServiceName,
+      Map<String, String> exportDefaults) {
     SpanCounter counter = new SpanCounter();
     List<SpanExporter> exporters = new ArrayList<>();
     try {
@@ -105,6 +115,7 @@ final class Telemetry {
           AutoConfiguredOpenTelemetrySdk.builder()
               .disableShutdownHook()
               .addPropertiesSupplier(() -> DEFAULTS)
+              .addPropertiesSupplier(() -> exportDefaults)
               .addPropertiesCustomizer(config -> overrides(environment, processEnvironment))
               .addPropertiesCustomizer(config -> batchWithinQueue(config, environment))
               .addSamplerCustomizer(

@@ -85,7 +85,11 @@ class ConfigurationTest {
                 + " collector: no protocol: collector (expected a URL such as"
                 + " http://otel-collector:4318)"),
         Arguments.of(
-            Map.of("MESSAGING_BROKER", "in-memory", "OTEL_BSP_SCHEDULE_DELAY", "soon"),
+            // The batch processor exists only when spans are exported (not by default in memory).
+            Map.of(
+                "MESSAGING_BROKER", "in-memory",
+                "OTEL_TRACES_EXPORTER", "otlp",
+                "OTEL_BSP_SCHEDULE_DELAY", "soon"),
             "OTEL_BSP_SCHEDULE_DELAY",
             "OTEL_BSP_SCHEDULE_DELAY is not valid: Invalid duration property"
                 + " otel.bsp.schedule.delay=soon. Expected number, found: : For input string: \"\""

@@ -2,12 +2,17 @@ package io.jobcommon.job;
 
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
+import io.opentelemetry.proto.collector.logs.v1.ExportLogsServiceRequest;
+import io.opentelemetry.proto.collector.logs.v1.ExportLogsServiceResponse;
 import io.opentelemetry.proto.collector.metrics.v1.ExportMetricsServiceRequest;
 import io.opentelemetry.proto.collector.metrics.v1.ExportMetricsServiceResponse;
 import io.opentelemetry.proto.collector.trace.v1.ExportTraceServiceRequest;
 import io.opentelemetry.proto.collector.trace.v1.ExportTraceServiceResponse;
 import io.opentelemetry.proto.common.v1.AnyValue;
 import io.opentelemetry.proto.common.v1.KeyValue;
+import io.opentelemetry.proto.logs.v1.LogRecord;
+import io.opentelemetry.proto.logs.v1.ResourceLogs;
+import io.opentelemetry.proto.logs.v1.ScopeLogs;
 import io.opentelemetry.proto.metrics.v1.Metric;
 import io.opentelemetry.proto.metrics.v1.ResourceMetrics;
 import io.opentelemetry.proto.metrics.v1.ScopeMetrics;
@@ -56,7 +61,11 @@ public final class OtlpReceiver implements AutoCloseable {
     }
   }
 
+  /** One received log record: its body text and the trace and span it was logged in. */
+  public record ReceivedLog(String body, String traceId, String spanId, String severity) {}
+
   private final HttpServer server;
+  private final List<ReceivedLog> logs = new CopyOnWriteArrayList<>();
   private final List<ReceivedSpan> spans = new CopyOnWriteArrayList<>();
   private final List<String> metricNames = new CopyOnWriteArrayList<>();
   private volatile int failWith;
@@ -66,7 +75,7 @@ public final class OtlpReceiver implements AutoCloseable {
     server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 16);
     server.createContext("/v1/traces", this::traces);
     server.createContext("/v1/metrics", this::metrics);
-    server.createContext("/v1/logs", e -> respond(e, 200, new byte[0]));
+    server.createContext("/v1/logs", this::logs);
     server.start();
   }
 
@@ -88,6 +97,28 @@ public final class OtlpReceiver implements AutoCloseable {
   /** The names of the metrics received so far. */
   public List<String> metricNames() {
     return List.copyOf(metricNames);
+  }
+
+  /** The log records received so far. */
+  public List<ReceivedLog> logs() {
+    return List.copyOf(logs);
+  }
+
+  private void logs(HttpExchange e) throws IOException {
+    ExportLogsServiceRequest request = ExportLogsServiceRequest.parseFrom(read(e));
+    for (ResourceLogs rl : request.getResourceLogsList()) {
+      for (ScopeLogs sl : rl.getScopeLogsList()) {
+        for (LogRecord r : sl.getLogRecordsList()) {
+          logs.add(
+              new ReceivedLog(
+                  r.getBody().getStringValue(),
+                  HexFormat.of().formatHex(r.getTraceId().toByteArray()),
+                  HexFormat.of().formatHex(r.getSpanId().toByteArray()),
+                  r.getSeverityText()));
+        }
+      }
+    }
+    respond(e, 200, ExportLogsServiceResponse.getDefaultInstance().toByteArray());
   }
 
   private void traces(HttpExchange e) throws IOException {

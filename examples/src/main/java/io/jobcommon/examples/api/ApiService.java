@@ -95,6 +95,7 @@ public final class ApiService implements AutoCloseable {
    * Runs the service from the environment ({@code MESSAGING_BROKER}, ...) on {@code API_PORT} (8080
    * by default) until SIGTERM.
    */
+  // snippet:start main
   public static void main(String[] args) {
     System.exit(
         JobRuntime.launch(
@@ -106,6 +107,8 @@ public final class ApiService implements AutoCloseable {
               }
             }));
   }
+
+  // snippet:end main
 
   /** The port served. */
   public int port() {

@@ -76,11 +76,23 @@ public final class Demo {
     }
     long started = System.nanoTime();
     boolean workDone;
+    // Starting the embedded broker takes seconds on a small machine: say so before, not after.
+    out.println(
+        broker.equals("sqs")
+            ? "starting an embedded SQS (ElasticMQ) in this JVM..."
+            : "connecting to RabbitMQ...");
+    out.flush();
     try (DemoBroker demoBroker =
         broker.equals("sqs")
             ? DemoBroker.embeddedSqs()
             : DemoBroker.rabbitMq(env.get("RABBITMQ_URL"))) {
-      out.println("broker: " + demoBroker.name());
+      out.printf(
+          "broker: %s (ready after %.1f s)%n",
+          demoBroker.name(), (System.nanoTime() - started) / 1e9);
+      out.println(
+          "starting api-service, job-sbom-process, job-component-process, job-vuln-match and"
+              + " job-daily-vuln-match...");
+      out.flush();
       if (telemetry.otlpEndpoint() != null) {
         out.println("OTLP: spans also go to " + telemetry.otlpEndpoint());
       }
@@ -124,6 +136,8 @@ public final class Demo {
               api.openTelemetry(),
               new InetSocketAddress(InetAddress.getLoopbackAddress(), 0),
               queues)) {
+        out.println("web-app: uploading an SBOM for " + ORGS.get(0) + "...");
+        out.flush();
         WebApp web = new WebApp(telemetry.forService("web-app"));
         HttpResponse<String> response = web.upload(service.uploadUri(), ORGS.get(0), SBOM);
         status = response.statusCode();
@@ -134,6 +148,11 @@ public final class Demo {
           cron.runScheduled(
               DailyVulnMatch.NAME, new DailyVulnMatch(ORGS, queues, Clock.systemUTC()));
       out.println("job-daily-vuln-match: exit code " + cronExit);
+      out.println(
+          "waiting for every message to be processed (up to "
+              + WORK_TIMEOUT.toSeconds()
+              + " s)...");
+      out.flush();
       boolean processed = collector.await(TraceCheck::allMessagesProcessed, WORK_TIMEOUT);
       if (!processed) {
         out.println("not every message was processed within " + WORK_TIMEOUT.toSeconds() + " s");

@@ -11,6 +11,7 @@ import java.util.List;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+// snippet:start worker
 /**
  * {@code job-sbom-process}: takes {@link SbomUploaded} from {@code sbom-process-queue} and sends
  * its components, {@value #BATCH_SIZE} at a time, to {@code component-process-queue}. The follow-up
@@ -51,3 +52,4 @@ public final class SbomProcessJob extends JobConsumer<SbomUploaded> {
     }
   }
 }
+// snippet:end worker

@@ -47,6 +47,7 @@ public final class DailyVulnMatch implements ScheduledJob {
    * One run from the environment: the organisations in {@code VULN_MATCH_ORGS} (comma-separated; a
    * real job reads them from its database). Exits 0, or 1 when the run failed.
    */
+  // snippet:start cron
   public static void main(String[] args) {
     List<String> orgs = orgs(System.getenv().getOrDefault("VULN_MATCH_ORGS", "acme,globex"));
     System.exit(JobRuntime.launch(runtime -> runtime.runScheduled(NAME, new DailyVulnMatch(orgs))));
@@ -60,6 +61,8 @@ public final class DailyVulnMatch implements ScheduledJob {
     }
     log.info("{}: {} organisations queued for {}", ctx.jobName(), orgs.size(), day);
   }
+
+  // snippet:end cron
 
   static List<String> orgs(String commaSeparated) {
     return Arrays.stream(commaSeparated.split(","))

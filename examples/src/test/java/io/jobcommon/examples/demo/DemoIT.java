@@ -72,6 +72,11 @@ class DemoIT {
     assertThat(ended).as("the demo ended within 60 s; its output:%n%s", out).isTrue();
     assertThat(demo.exitValue()).as(out).isZero();
     assertThat(out).contains(SUMMARY).contains("broker: embedded SQS (ElasticMQ)");
+    // Progress comes first: a user sees what happens while the embedded broker starts.
+    assertThat(out.indexOf("starting an embedded SQS (ElasticMQ) in this JVM..."))
+        .isNotNegative()
+        .isLessThan(out.indexOf("broker: embedded SQS"));
+    assertThat(out).contains("waiting for every message to be processed");
     assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(20));
     assertExported();
   }

@@ -26,13 +26,16 @@ public final class RabbitMqExample {
    */
   public static boolean run(String rabbitmqUrl, String queue) throws InterruptedException {
     CountDownLatch handled = new CountDownLatch(1);
-    try (Transport rabbit =
-            RabbitMqTransport.builder()
-                .setUri(rabbitmqUrl) // amqp[s]://user:pass@host:port/vhost
-                .setQueueType(QueueType.QUORUM) // replicated queues; CLASSIC by default
-                .setDelayTiers(
-                    List.of(Duration.ofSeconds(1), Duration.ofSeconds(10), Duration.ofMinutes(1)))
-                .build();
+    // snippet:start rabbitmq
+    Transport rabbit =
+        RabbitMqTransport.builder()
+            .setUri(rabbitmqUrl) // amqp[s]://user:pass@host:port/vhost
+            .setQueueType(QueueType.QUORUM) // replicated queues; CLASSIC by default
+            .setDelayTiers(
+                List.of(Duration.ofSeconds(1), Duration.ofSeconds(10), Duration.ofMinutes(1)))
+            .build(); // connects, fails fast
+    // snippet:end rabbitmq
+    try (rabbit;
         Dispatcher dispatcher = Dispatcher.builder(rabbit).build()) {
       dispatcher.start(
           JobConsumer.of(
