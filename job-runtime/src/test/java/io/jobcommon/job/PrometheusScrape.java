@@ -85,6 +85,8 @@ public final class PrometheusScrape {
                         "500",
                         "OTEL_EXPORTER_PROMETHEUS_PORT",
                         String.valueOf(port),
+                        "JOB_QUEUE_DEPTH_INTERVAL",
+                        "1s",
                         "OTEL_TRACES_EXPORTER",
                         "otlp",
                         "OTEL_EXPORTER_OTLP_ENDPOINT",
@@ -121,7 +123,16 @@ public final class PrometheusScrape {
                 text[0] = get(http, url);
                 assertThat(text[0])
                     .contains("jc_messages_dead_lettered_total")
+                    .contains("jc_message_time_in_queue_seconds_bucket")
                     .contains("otel_sdk_exporter_span_exported_total");
+                // the dead-letter queue's depth gauge reads the one dead letter
+                assertThat(text[0].lines())
+                    .anyMatch(
+                        line ->
+                            line.startsWith("jc_queue_messages{")
+                                && line.contains("messaging_destination_name=\"scraped-queue-dlq\"")
+                                && line.contains("jc_queue_state=\"ready\"")
+                                && line.matches(".* 1(\\.0)?")); // one dead letter
               });
       if (metricsExporter.contains("otlp")) {
         Awaitility.await()

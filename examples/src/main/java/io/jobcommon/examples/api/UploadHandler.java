@@ -99,10 +99,12 @@ final class UploadHandler implements HttpHandler {
     if (orgId == null || orgId.isBlank()) {
       throw new HttpError(400, "the orgId query parameter is required");
     }
+    // snippet:start send
     SbomDocument sbom = readSbom(exchange.getRequestBody());
     String sbomId = "sbom-" + UUID.randomUUID();
     String messageId = client.send(queue, new SbomUploaded(sbomId, orgId, sbom.components()));
     log.info("sbom {} of org {} queued as message {}", sbomId, orgId, messageId);
+    // snippet:end send
     return JSON.writeValueAsString(Map.of("sbomId", sbomId, "messageId", messageId));
   }
 

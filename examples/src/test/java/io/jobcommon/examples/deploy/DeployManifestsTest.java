@@ -36,10 +36,11 @@ class DeployManifestsTest {
     assertThat(env.get("JOB_HEALTH_PORT").path("value").asInt()).isEqualTo(HEALTH_PORT);
     assertThat(ports(container)).containsEntry("health", HEALTH_PORT);
     assertThat(ports(container)).containsEntry("metrics", PROMETHEUS_PORT);
-    for (String probe : new String[] {"livenessProbe", "readinessProbe"}) {
-      JsonNode get = container.path(probe).path("httpGet");
-      assertThat(get.path("path").asText()).as(probe).isEqualTo("/health");
-      assertThat(get.path("port").asText()).as(probe).isEqualTo("health");
+    for (String[] probe :
+        new String[][] {{"livenessProbe", "/health/live"}, {"readinessProbe", "/health/ready"}}) {
+      JsonNode get = container.path(probe[0]).path("httpGet");
+      assertThat(get.path("path").asText()).as(probe[0]).isEqualTo(probe[1]);
+      assertThat(get.path("port").asText()).as(probe[0]).isEqualTo("health");
     }
     assertThat(container.path("resources").path("requests").path("memory").asText()).isNotEmpty();
     assertThat(container.path("resources").path("limits").path("memory").asText()).isNotEmpty();

@@ -3,6 +3,7 @@ package io.jobcommon.messaging.testing;
 import io.jobcommon.messaging.spi.AbstractDelivery;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 
 /** A delivery of an {@link InMemoryTransport}: settles by the lease's receipt. Thread-safe. */
@@ -32,6 +33,11 @@ final class InMemoryDelivery extends AbstractDelivery {
     this.entry = entry;
     this.receipt = receipt;
     this.subscription = subscription;
+  }
+
+  @Override
+  public Optional<Instant> sentAt() {
+    return Optional.of(entry.message.sentAt());
   }
 
   @Override

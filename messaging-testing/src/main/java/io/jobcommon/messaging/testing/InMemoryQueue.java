@@ -1,5 +1,6 @@
 package io.jobcommon.messaging.testing;
 
+import io.jobcommon.messaging.spi.QueueDepth;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -94,6 +95,13 @@ final class InMemoryQueue {
       }
     }
     return n;
+  }
+
+  /** Ready (visible, not leased), in flight (leased) and delayed (not visible yet) counts. */
+  QueueDepth depth(Instant now) {
+    long inFlight = inFlight();
+    long delayed = entries.stream().filter(e -> !e.isLeased() && e.visibleAt.isAfter(now)).count();
+    return new QueueDepth(name, entries.size() - inFlight - delayed, inFlight, delayed);
   }
 
   boolean remove(Entry e) {

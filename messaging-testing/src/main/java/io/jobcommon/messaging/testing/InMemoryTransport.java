@@ -8,6 +8,8 @@ import io.jobcommon.messaging.OutgoingMessage;
 import io.jobcommon.messaging.spi.DeadLetters;
 import io.jobcommon.messaging.spi.Delivery;
 import io.jobcommon.messaging.spi.DeliveryHandler;
+import io.jobcommon.messaging.spi.QueueAdmin;
+import io.jobcommon.messaging.spi.QueueDepth;
 import io.jobcommon.messaging.spi.Subscription;
 import io.jobcommon.messaging.spi.Transport;
 import java.time.Clock;
@@ -18,6 +20,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -145,6 +148,33 @@ public final class InMemoryTransport implements Transport {
   /** Every message dead-lettered from {@code queue}, in order, with its reason headers. */
   public List<InMemoryMessage> deadLettered(String queue) {
     return sentTo(DeadLetters.queueName(queue));
+  }
+
+  /** Queue names and depths, as the runtime's depth gauges and the dead-letter tool read them. */
+  @Override
+  public Optional<QueueAdmin> queueAdmin() {
+    return Optional.of(new InMemoryQueueAdmin(this));
+  }
+
+  /** The names of the queues that exist (sent to, subscribed or dead-lettered into), sorted. */
+  List<String> queueNames() {
+    lock.lock();
+    try {
+      return queues.keySet().stream().sorted().toList();
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  /** {@code queue}'s depth now; a queue never used is empty. */
+  QueueDepth depth(String queue) {
+    lock.lock();
+    try {
+      InMemoryQueue q = queues.get(queue);
+      return q == null ? new QueueDepth(queue, 0, 0, 0) : q.depth(clock.instant());
+    } finally {
+      lock.unlock();
+    }
   }
 
   /** How many messages {@code queue} holds now: ready, delayed and in flight. */
