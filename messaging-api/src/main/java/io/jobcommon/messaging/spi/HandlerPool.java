@@ -126,14 +126,10 @@ public final class HandlerPool {
       try {
         handler.handle(delivery);
       } catch (Throwable t) { // a handler bug must never kill the pool thread or lose the message
-        log.error(
-            "handler of queue {} threw on message {}; releasing it back to the queue",
-            queue,
-            delivery.messageId(),
-            t);
-        delivery.release();
-        if (t instanceof Error && !(t instanceof AssertionError)) {
-          throw (Error) t;
+        failed(delivery, t);
+        if (t instanceof Error
+            && !(t instanceof AssertionError || t instanceof StackOverflowError)) {
+          throw (Error) t; // the executor replaces the thread
         }
       } finally {
         running.decrementAndGet();
@@ -141,11 +137,38 @@ public final class HandlerPool {
     }
   }
 
+  private void failed(Delivery delivery, Throwable t) {
+    String id = LogSafe.of(delivery.messageId());
+    if (delivery.isSettled()) {
+      // A VirtualMachineError the handler logged and settled already, rethrown to end the thread.
+      log.error(
+          "handler of queue {} ended with {} after settling message {}; its thread is replaced",
+          queue,
+          CompactStack.of(t, 1),
+          id);
+      return;
+    }
+    if (t instanceof StackOverflowError) {
+      log.error(
+          "handler of queue {} threw on message {}: {}; releasing it back to the queue",
+          queue,
+          id,
+          CompactStack.of(t, 8));
+    } else {
+      log.error(
+          "handler of queue {} threw on message {}; releasing it back to the queue", queue, id, t);
+    }
+    delivery.release();
+  }
+
   private static ThreadFactory threadFactory(String queue) {
     AtomicInteger n = new AtomicInteger();
     return r -> {
       Thread t = new Thread(r, "jc-handler-" + queue + "-" + n.incrementAndGet());
       t.setDaemon(true);
+      // What ends a handler thread was logged by the task already (once, compact).
+      t.setUncaughtExceptionHandler(
+          (thread, e) -> log.debug("handler thread {} ended: {}", thread.getName(), e.toString()));
       return t;
     };
   }

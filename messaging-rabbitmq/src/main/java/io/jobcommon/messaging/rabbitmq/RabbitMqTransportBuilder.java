@@ -177,12 +177,12 @@ public final class RabbitMqTransportBuilder {
   public RabbitMqTransport build() {
     ConnectionFactory cf;
     if (factory != null) {
-      cf = factory.clone();
+      cf = FrameCheckingConnectionFactory.copyOf(factory);
       if (recoveryInterval != null) {
         cf.setNetworkRecoveryInterval(recoveryInterval.toMillis());
       }
     } else if (uri != null) {
-      cf = new ConnectionFactory();
+      cf = new FrameCheckingConnectionFactory();
       AmqpUri.apply(cf, uri, uriSetting, sslContext);
       cf.setNetworkRecoveryInterval(
           (recoveryInterval != null ? recoveryInterval : Duration.ofSeconds(2)).toMillis());
