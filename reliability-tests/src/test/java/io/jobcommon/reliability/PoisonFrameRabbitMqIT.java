@@ -93,7 +93,7 @@ class PoisonFrameRabbitMqIT {
         assertThat(r.getProps().getHeaders()).containsKey("jc-unreadable-headers-raw");
       }
       List<String> reconnects =
-          logs.events(e -> e.getFormattedMessage().contains("resumed after connection recovery"));
+          logs.events(e -> e.getFormattedMessage().startsWith("lost the connection"));
       assertThat(reconnects).as("consumers that had to reconnect").isEmpty();
       assertThat(logs.escapedToBrokerThreads()).as("amqp-client warnings and errors").isEmpty();
       assertThat(transport.isHealthy()).isTrue();

@@ -15,6 +15,7 @@ import io.jobcommon.messaging.spi.DeadLetters;
 import io.jobcommon.messaging.spi.Delivery;
 import io.jobcommon.messaging.spi.DeliveryHandler;
 import io.jobcommon.messaging.spi.HandlerPool;
+import io.jobcommon.messaging.spi.LogSafe;
 import io.jobcommon.messaging.spi.Subscription;
 import java.io.IOException;
 import java.time.Clock;
@@ -95,7 +96,7 @@ final class RabbitMqSubscription implements Subscription {
               new RecoveryListener() {
                 @Override
                 public void handleRecovery(Recoverable recoverable) {
-                  log.info("consumer of queue {} resumed after connection recovery", queue);
+                  log.debug("consumer of queue {} resumed after connection recovery", queue);
                 }
 
                 @Override
@@ -128,13 +129,20 @@ final class RabbitMqSubscription implements Subscription {
 
   private void channelDown(ShutdownSignalException cause) {
     epoch++;
-    if (!closed.get()) {
+    if (closed.get()) {
+      return;
+    }
+    if (cause.isHardError()) {
+      // The connection is lost: the transport logs that once for all its consumers.
+      log.debug(
+          "channel of the consumer of queue {} closed with its connection; unacked messages go back"
+              + " to the queue and the consumer resumes once the connection recovers",
+          queue);
+    } else {
       log.warn(
-          "channel of the consumer of queue {} closed ({}); unacked messages go back to the queue"
-              + "{}",
+          "channel of the consumer of queue {} closed ({}); unacked messages go back to the queue",
           queue,
-          cause.getMessage(),
-          cause.isHardError() ? " and the consumer resumes once the connection recovers" : "");
+          LogSafe.of(cause.getMessage(), 512));
     }
   }
 

@@ -77,6 +77,7 @@ public final class RabbitMqTransport implements Transport {
   private final ScheduledExecutorService scheduler;
   private final Set<RabbitMqSubscription> subscriptions = ConcurrentHashMap.newKeySet();
   private final AtomicBoolean closed = new AtomicBoolean();
+  private final ConnectionWatch watch;
 
   RabbitMqTransport(RabbitMqTransportBuilder b, ConnectionFactory factory, String description)
       throws IOException, TimeoutException {
@@ -93,6 +94,9 @@ public final class RabbitMqTransport implements Transport {
       publishConnection.abort();
       throw e;
     }
+    this.watch = new ConnectionWatch(description);
+    watch.watch(publishConnection);
+    watch.watch(consumeConnection);
     this.scheduler =
         Executors.newSingleThreadScheduledExecutor(
             r -> {
@@ -210,7 +214,9 @@ public final class RabbitMqTransport implements Transport {
   }
 
   /**
-   * Whether both connections (publishing and consuming) are open and the transport is not closed.
+   * Whether both connections (publishing and consuming) are open and the transport is not closed. A
+   * connection that receives nothing for twice the heartbeat interval (a stalled broker, a
+   * half-open connection) is closed and recovered, so this turns false within that bound.
    */
   @Override
   public boolean isHealthy() {
@@ -222,6 +228,7 @@ public final class RabbitMqTransport implements Transport {
     if (!closed.compareAndSet(false, true)) {
       return;
     }
+    watch.closing();
     for (RabbitMqSubscription s : new ArrayList<>(subscriptions)) {
       s.close();
     }
