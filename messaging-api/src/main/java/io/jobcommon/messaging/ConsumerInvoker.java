@@ -89,7 +89,7 @@ final class ConsumerInvoker implements DeliveryHandler {
     String id = LogSafe.of(delivery.messageId());
     String queue = LogSafe.of(delivery.queue());
     // A stack overflow's 1,024 frames would flood the log on every attempt: one line instead.
-    Throwable logged = failure instanceof StackOverflowError ? null : failure;
+    Throwable logged = failure instanceof StackOverflowError ? null : CompactStack.safe(failure);
     String overflow = logged == null ? " " + CompactStack.of(failure, attempt == 1 ? 8 : 1) : "";
     if (!policy.isRetryable(failure)) {
       log.error(

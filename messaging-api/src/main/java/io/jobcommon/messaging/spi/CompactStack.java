@@ -1,9 +1,10 @@
 package io.jobcommon.messaging.spi;
 
 /**
- * A throwable as one short log line: its class, its message (neutralised by {@link LogSafe}) and
- * the first few frames of its stack with runs of the same frame folded, so that a {@code
- * StackOverflowError}'s 1,024 frames become a handful of words. Stateless and thread-safe.
+ * Throwables made fit for a log line: {@link #of} gives one short line (class, message neutralised
+ * by {@link LogSafe}, the first few frames with runs of the same frame folded, so that a {@code
+ * StackOverflowError}'s 1,024 frames become a handful of words); {@link #safe} gives a throwable to
+ * log with its stack trace whose messages cannot forge log lines. Stateless and thread-safe.
  *
  * <pre>{@code
  * log.warn("handler failed: {}", CompactStack.of(error, 8));
@@ -44,5 +45,45 @@ public final class CompactStack {
       out.append(" ...");
     }
     return out.toString();
+  }
+
+  /**
+   * {@code t} itself when no message in its cause chain needs neutralising, else a stand-in with
+   * the same stack traces whose messages are {@code <original class>: <LogSafe'd message>}: an
+   * exception message quoting a message id or header (CR, LF, control characters) then cannot forge
+   * a log line when a logger prints the trace.
+   */
+  public static Throwable safe(Throwable t) {
+    return isClean(t, 0) ? t : neutralised(t, 0);
+  }
+
+  private static boolean isClean(Throwable t, int depth) {
+    if (t == null || depth > 16) {
+      return true;
+    }
+    String m = t.getMessage();
+    return (m == null || LogSafe.of(m, MAX_MESSAGE).equals(m)) && isClean(t.getCause(), depth + 1);
+  }
+
+  private static Throwable neutralised(Throwable t, int depth) {
+    Throwable cause =
+        t.getCause() == null || depth > 16 ? null : neutralised(t.getCause(), depth + 1);
+    String m = t.getMessage();
+    Neutralised n =
+        new Neutralised(
+            t.getClass().getName() + (m == null ? "" : ": " + LogSafe.of(m, MAX_MESSAGE)), cause);
+    n.setStackTrace(t.getStackTrace());
+    return n;
+  }
+
+  private static final int MAX_MESSAGE = 2048;
+
+  /** A stand-in for a throwable whose message was neutralised; its message names the original. */
+  static final class Neutralised extends RuntimeException {
+    private static final long serialVersionUID = 1L;
+
+    Neutralised(String message, Throwable cause) {
+      super(message, cause, false, true);
+    }
   }
 }

@@ -156,7 +156,10 @@ public final class HandlerPool {
           CompactStack.of(t, 8));
     } else {
       log.error(
-          "handler of queue {} threw on message {}; releasing it back to the queue", queue, id, t);
+          "handler of queue {} threw on message {}; releasing it back to the queue",
+          queue,
+          id,
+          CompactStack.safe(t));
     }
     delivery.release();
   }

@@ -7,6 +7,7 @@ import io.jobcommon.messaging.DestinationNotFoundException;
 import io.jobcommon.messaging.MessagingException;
 import io.jobcommon.messaging.SendFailedException;
 import io.jobcommon.messaging.SendOutcomeUnknownException;
+import io.jobcommon.messaging.spi.LogSafe;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -160,7 +161,7 @@ final class Publisher {
     }
     log.debug(
         "confirm of message {} to {} lost with the connection; publishing it again",
-        p.messageId(),
+        LogSafe.of(p.messageId()),
         p.routingKey);
     retry(p, null);
   }
@@ -196,7 +197,7 @@ final class Publisher {
         try {
           ch.expire(cutoff, this::expire);
         } catch (RuntimeException e) { // the sweep must keep running
-          log.warn("confirm timeout sweep failed", e);
+          log.warn("confirm timeout sweep failed: {}", LogSafe.of(e, 1024));
         }
       }
     }
@@ -207,7 +208,7 @@ final class Publisher {
         new SendOutcomeUnknownException(
             p.queue,
             "no publisher confirm for message "
-                + p.messageId()
+                + LogSafe.of(p.messageId())
                 + " to queue '"
                 + p.routingKey
                 + "' within "
@@ -254,7 +255,7 @@ final class Publisher {
     return new SendOutcomeUnknownException(
         p.queue,
         "message "
-            + p.messageId()
+            + LogSafe.of(p.messageId())
             + " to queue '"
             + p.routingKey
             + "' was written to RabbitMQ but the connection was lost before the broker confirmed"

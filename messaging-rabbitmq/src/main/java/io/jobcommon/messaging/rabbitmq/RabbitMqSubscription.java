@@ -180,7 +180,7 @@ final class RabbitMqSubscription implements Subscription {
       log.warn(
           "retry of message {} on queue {} asked for {} but the largest delay tier is {}; it"
               + " comes back after {}",
-          d.messageId(),
+          LogSafe.of(d.messageId()),
           queue,
           delay,
           Duration.ofMillis(tier),
@@ -245,7 +245,7 @@ final class RabbitMqSubscription implements Subscription {
             "{} of message {} on queue {} dropped: it arrived before a connection recovery and"
                 + " the broker redelivers it",
             verb,
-            d.messageId(),
+            LogSafe.of(d.messageId()),
             queue);
         return CompletableFuture.completedFuture(null);
       }
@@ -254,12 +254,21 @@ final class RabbitMqSubscription implements Subscription {
         return CompletableFuture.completedFuture(null);
       } catch (AlreadyClosedException e) {
         log.debug(
-            "{} of message {} on queue {} dropped: channel closed", verb, d.messageId(), queue);
+            "{} of message {} on queue {} dropped: channel closed",
+            verb,
+            LogSafe.of(d.messageId()),
+            queue);
         return CompletableFuture.completedFuture(null); // the broker requeued it with the channel
       } catch (IOException | RuntimeException e) {
         return CompletableFuture.failedFuture(
             new MessagingException(
-                verb + " of message " + d.messageId() + " on queue '" + queue + "' failed: " + e,
+                verb
+                    + " of message "
+                    + LogSafe.of(d.messageId())
+                    + " on queue '"
+                    + queue
+                    + "' failed: "
+                    + e,
                 e));
       }
     }
@@ -278,7 +287,7 @@ final class RabbitMqSubscription implements Subscription {
             channel.basicCancel(consumerTag);
           }
         } catch (IOException | RuntimeException e) {
-          log.debug("cancel of the consumer of queue {} failed: {}", queue, e.toString());
+          log.debug("cancel of the consumer of queue {} failed: {}", queue, LogSafe.of(e, 512));
         }
       }
       for (Delivery d : pool.shutdown(options.shutdownTimeout())) {
@@ -290,7 +299,7 @@ final class RabbitMqSubscription implements Subscription {
         try {
           channel.close(); // unacked messages go back to the queue
         } catch (IOException | TimeoutException | RuntimeException e) {
-          log.debug("close of the channel of queue {} failed: {}", queue, e.toString());
+          log.debug("close of the channel of queue {} failed: {}", queue, LogSafe.of(e, 512));
         }
       }
     } finally {

@@ -10,6 +10,7 @@ import io.jobcommon.messaging.MessagingException;
 import io.jobcommon.messaging.OutgoingMessage;
 import io.jobcommon.messaging.SendFailedException;
 import io.jobcommon.messaging.spi.DeliveryHandler;
+import io.jobcommon.messaging.spi.LogSafe;
 import io.jobcommon.messaging.spi.Subscription;
 import io.jobcommon.messaging.spi.Transport;
 import java.io.IOException;
@@ -238,7 +239,8 @@ public final class RabbitMqTransport implements Transport {
       try {
         c.close();
       } catch (IOException | RuntimeException e) {
-        log.debug("closing connection {} failed: {}", c.getClientProvidedName(), e.toString());
+        log.debug(
+            "closing connection {} failed: {}", c.getClientProvidedName(), LogSafe.of(e, 512));
       }
     }
     log.info("closed RabbitMQ transport to {}", description);
