@@ -58,13 +58,16 @@ class HalfOpenRabbitMqIT {
 
         proxy.blackhole();
         long blackholed = System.nanoTime();
-        await()
-            .atMost(DETECTION_BOUND)
-            .pollInterval(Duration.ofMillis(50))
-            .until(() -> !transport.isHealthy());
-        long detectedMs = (System.nanoTime() - blackholed) / 1_000_000;
-
-        proxy.resume();
+        long detectedMs;
+        try {
+          await()
+              .atMost(DETECTION_BOUND)
+              .pollInterval(Duration.ofMillis(50))
+              .until(() -> !transport.isHealthy());
+          detectedMs = (System.nanoTime() - blackholed) / 1_000_000;
+        } finally {
+          proxy.resume(); // also when the assertion fails: closing needs the broker
+        }
         long resumed = System.nanoTime();
         await()
             .atMost(Duration.ofSeconds(30))

@@ -82,11 +82,11 @@ final class LogCapture implements AutoCloseable {
   }
 
   /**
-   * Events whose text (message or any throwable message in the chain) holds a line break followed
-   * by {@code marker}: a value that forged a second log line.
+   * Events whose text (message or any throwable message in the chain) holds a line break and then
+   * {@code marker} on the same line: a value that forged a second log line.
    */
   List<String> forged(String marker) {
-    Pattern p = Pattern.compile("[\\r\\n\\u0085\\u2028\\u2029]\\s*" + Pattern.quote(marker));
+    Pattern p = Pattern.compile("[\\r\\n\\u0085\\u2028\\u2029][^\\r\\n]*" + Pattern.quote(marker));
     return events(
         e -> {
           if (p.matcher(e.getFormattedMessage()).find()) {

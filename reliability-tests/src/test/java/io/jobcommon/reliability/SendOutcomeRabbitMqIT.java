@@ -61,12 +61,16 @@ class SendOutcomeRabbitMqIT {
                 .build()) {
       send(t, queue, "warm-up").join(); // declares the queue
       proxy.blackhole();
-      Throwable e = failure(send(t, queue, "in the dark"));
+      Throwable e;
+      try {
+        e = failure(send(t, queue, "in the dark").orTimeout(30, TimeUnit.SECONDS));
+      } finally {
+        proxy.resume(); // also when the assertion fails: closing needs the broker
+      }
       assertThat(e)
           .isInstanceOf(SendOutcomeUnknownException.class)
           .isNotInstanceOf(SendFailedException.class)
           .hasMessageContaining("may have stored it");
-      proxy.resume();
       await().atMost(Duration.ofSeconds(20)).until(() -> rabbit.ready(queue) == 2);
     } finally {
       rabbit.deleteQueue(queue);
@@ -84,12 +88,15 @@ class SendOutcomeRabbitMqIT {
                 .build()) {
       send(t, queue, "warm-up").join();
       proxy.blackhole();
-      CompletableFuture<String> f = send(t, queue, "written, then cut off");
-      Throwable e = failure(f);
+      Throwable e;
+      try {
+        e = failure(send(t, queue, "written, then cut off").orTimeout(30, TimeUnit.SECONDS));
+      } finally {
+        proxy.resume();
+      }
       assertThat(e)
           .isInstanceOf(SendOutcomeUnknownException.class)
           .hasMessageContaining("was written to RabbitMQ but the connection was lost");
-      proxy.resume();
     } finally {
       rabbit.deleteQueue(queue);
     }
