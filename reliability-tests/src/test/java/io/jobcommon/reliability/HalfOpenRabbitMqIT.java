@@ -28,7 +28,9 @@ import org.junit.jupiter.api.Timeout;
 @ReliabilityTest
 @Timeout(value = 2, unit = TimeUnit.MINUTES)
 class HalfOpenRabbitMqIT {
-  private static final Duration HEARTBEAT = Duration.ofSeconds(2);
+  /** 2 s in the suite; {@code -Dhalfopen.heartbeat.seconds=10} measures the default. */
+  private static final Duration HEARTBEAT =
+      Duration.ofSeconds(Long.getLong("halfopen.heartbeat.seconds", 2));
 
   /** 2 × heartbeat, plus one socket-timeout tick and slack for a loaded machine. */
   private static final Duration DETECTION_BOUND = HEARTBEAT.multipliedBy(2).plusSeconds(4);
