@@ -60,8 +60,10 @@ final class ConsumerInvoker implements DeliveryHandler {
         Thread.currentThread().interrupt();
       }
       onFailure(delivery, failure);
+      // After a stack overflow the stack has unwound and the thread is fine: carry on. Other
+      // VirtualMachineErrors (out of memory) end the thread; the pool replaces it.
       if (failure instanceof VirtualMachineError && !(failure instanceof StackOverflowError)) {
-        throw (VirtualMachineError) failure; // the stack has unwound from an overflow: carry on
+        throw (VirtualMachineError) failure;
       }
       return;
     }

@@ -1,5 +1,7 @@
 package io.jobcommon.messaging.spi;
 
+import org.jspecify.annotations.Nullable;
+
 /**
  * Throwables made fit for a log line: {@link #of} gives one short line (class, message neutralised
  * by {@link LogSafe}, the first few frames with runs of the same frame folded, so that a {@code
@@ -57,7 +59,7 @@ public final class CompactStack {
     return isClean(t, 0) ? t : neutralised(t, 0);
   }
 
-  private static boolean isClean(Throwable t, int depth) {
+  private static boolean isClean(@Nullable Throwable t, int depth) {
     if (t == null || depth > 16) {
       return true;
     }
@@ -82,7 +84,7 @@ public final class CompactStack {
   static final class Neutralised extends RuntimeException {
     private static final long serialVersionUID = 1L;
 
-    Neutralised(String message, Throwable cause) {
+    Neutralised(String message, @Nullable Throwable cause) {
       super(message, cause, false, true);
     }
   }

@@ -127,8 +127,7 @@ public final class HandlerPool {
         handler.handle(delivery);
       } catch (Throwable t) { // a handler bug must never kill the pool thread or lose the message
         failed(delivery, t);
-        if (t instanceof Error
-            && !(t instanceof AssertionError || t instanceof StackOverflowError)) {
+        if (endsThread(t)) {
           throw (Error) t; // the executor replaces the thread
         }
       } finally {
@@ -137,15 +136,21 @@ public final class HandlerPool {
     }
   }
 
+  /** A serious error (out of memory, ...) ends the thread; a stack overflow has unwound. */
+  private static boolean endsThread(Throwable t) {
+    return t instanceof Error && !(t instanceof AssertionError || t instanceof StackOverflowError);
+  }
+
   private void failed(Delivery delivery, Throwable t) {
     String id = LogSafe.of(delivery.messageId());
     if (delivery.isSettled()) {
-      // A VirtualMachineError the handler logged and settled already, rethrown to end the thread.
+      // Say nothing of releasing: the handler settled the message (and logged the failure).
       log.error(
-          "handler of queue {} ended with {} after settling message {}; its thread is replaced",
+          "handler of queue {} threw {} after settling message {}{}",
           queue,
           CompactStack.of(t, 1),
-          id);
+          id,
+          endsThread(t) ? "; its thread is replaced" : "");
       return;
     }
     if (t instanceof StackOverflowError) {
