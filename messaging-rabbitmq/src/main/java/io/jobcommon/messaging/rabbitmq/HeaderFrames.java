@@ -8,6 +8,7 @@ import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Checks the header table of an incoming content-header frame the way amqp-client 5.x will read it,
@@ -59,12 +60,16 @@ final class HeaderFrames {
       }
       int tableEnd = checkedEnd(p, pos, p.length);
       List<String> problems = new ArrayList<>();
-      byte[] kept = readable(p, pos, tableEnd, problems);
+      readable(p, pos, tableEnd, problems, null); // the usual case: checks, copies nothing
       check(p, tableEnd, flags);
       if (problems.isEmpty()) {
         return frame;
       }
-      byte[] raw = tableEnd - pos - 4 <= MAX_RAW_BYTES ? slice(p, pos + 4, tableEnd) : null;
+      ByteArrayOutputStream keep = new ByteArrayOutputStream();
+      readable(p, pos, tableEnd, new ArrayList<>(), keep);
+      byte[] kept = keep.toByteArray();
+      byte @Nullable [] raw =
+          tableEnd - pos - 4 <= MAX_RAW_BYTES ? slice(p, pos + 4, tableEnd) : null;
       return rebuild(frame, p, pos, tableEnd, kept, String.join("; ", problems), raw);
     } catch (Unreadable e) {
       // The property list itself is broken: keep only the body and say why.
@@ -72,10 +77,13 @@ final class HeaderFrames {
     }
   }
 
-  /** The readable top-level entries of the table at {@code pos}, as table bytes without length. */
-  private static byte[] readable(byte[] p, int pos, int end, List<String> problems)
-      throws Unreadable {
-    ByteArrayOutputStream kept = new ByteArrayOutputStream();
+  /**
+   * Checks the top-level entries of the table at {@code pos}, adding what is wrong to {@code
+   * problems}, and copies the readable ones (as table bytes without the length) to {@code kept}
+   * when given.
+   */
+  private static void readable(
+      byte[] p, int pos, int end, List<String> problems, @Nullable ByteArrayOutputStream kept) {
     int i = pos + 4;
     while (i < end) {
       int entryStart = i;
@@ -92,7 +100,9 @@ final class HeaderFrames {
       }
       try {
         i = value(p, valueStart, end, 1);
-        if (!name.equals(StandardHeaders.UNREADABLE_HEADERS) && !name.equals(RAW_HEADERS)) {
+        if (kept != null
+            && !name.equals(StandardHeaders.UNREADABLE_HEADERS)
+            && !name.equals(RAW_HEADERS)) {
           kept.write(p, entryStart, i - entryStart);
         }
       } catch (Unreadable e) {
@@ -105,7 +115,6 @@ final class HeaderFrames {
         i = skip;
       }
     }
-    return kept.toByteArray();
   }
 
   /** Where a table or array value at {@code pos} ends by its own length, or -1 if unknown. */
