@@ -42,9 +42,9 @@ import org.slf4j.LoggerFactory;
  *
  * <ul>
  *   <li><b>Topology</b>, declared on the first send to or subscription of a queue (unless {@link
- *       Builder#setDeclareTopology(boolean) turned off}): durable {@code <queue>} and {@code
- *       <queue>-dlq}, and, when first needed, delay tiers {@code <queue>.delay.<ms>} whose
- *       per-queue TTL dead-letters messages back to {@code <queue>}.
+ *       RabbitMqTransportBuilder#setDeclareTopology(boolean) turned off}): durable {@code <queue>}
+ *       and {@code <queue>-dlq}, and, when first needed, delay tiers {@code <queue>.delay.<ms>}
+ *       whose per-queue TTL dead-letters messages back to {@code <queue>}.
  *   <li><b>Send</b>: default exchange, routing key = queue, persistent, {@code mandatory}; the
  *       future completes on the broker's publisher confirm with the generated {@code message_id}.
  *       Unroutable, nacked or unconfirmed messages fail the send. While the connection recovers,
