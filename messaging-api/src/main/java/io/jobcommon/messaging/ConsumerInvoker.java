@@ -1,11 +1,15 @@
 package io.jobcommon.messaging;
 
+import io.jobcommon.messaging.spi.CompactStack;
 import io.jobcommon.messaging.spi.Delivery;
 import io.jobcommon.messaging.spi.DeliveryHandler;
+import io.jobcommon.messaging.spi.LogSafe;
+import io.jobcommon.messaging.spi.StandardHeaders;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -19,6 +23,7 @@ final class ConsumerInvoker implements DeliveryHandler {
   static final String DECODING_FAILED = "payload-decoding-failed";
   static final String NON_RETRYABLE = "non-retryable";
   static final String ATTEMPTS_EXHAUSTED = "attempts-exhausted";
+  static final String HEADERS_UNREADABLE = "headers-unreadable";
 
   private final JobConsumer<?> consumer;
   private final MessageClient client;
@@ -36,18 +41,16 @@ final class ConsumerInvoker implements DeliveryHandler {
 
   @Override
   public void handle(Delivery delivery) {
+    String unreadable = delivery.headers().get(StandardHeaders.UNREADABLE_HEADERS);
+    if (unreadable != null) {
+      deadLetterAtOnce(delivery, HEADERS_UNREADABLE + ": " + unreadable, null);
+      return;
+    }
     Object payload;
     try {
       payload = codec.decode(delivery.body(), consumer.payloadType());
     } catch (RuntimeException e) {
-      String reason = DECODING_FAILED + ": " + e.getMessage();
-      log.error(
-          "{}: message {} on queue {} dead-lettered: {}",
-          consumer.name(),
-          delivery.messageId(),
-          delivery.queue(),
-          reason);
-      delivery.deadLetter(reason, e);
+      deadLetterAtOnce(delivery, DECODING_FAILED + ": " + e.getMessage(), e);
       return;
     }
     try {
@@ -57,12 +60,24 @@ final class ConsumerInvoker implements DeliveryHandler {
         Thread.currentThread().interrupt();
       }
       onFailure(delivery, failure);
-      if (failure instanceof VirtualMachineError) {
+      // After a stack overflow the stack has unwound and the thread is fine: carry on. Other
+      // VirtualMachineErrors (out of memory) end the thread; the pool replaces it.
+      if (failure instanceof VirtualMachineError && !(failure instanceof StackOverflowError)) {
         throw (VirtualMachineError) failure;
       }
       return;
     }
     delivery.ack();
+  }
+
+  private void deadLetterAtOnce(Delivery delivery, String reason, @Nullable Throwable cause) {
+    log.error(
+        "{}: message {} on queue {} dead-lettered: {}",
+        consumer.name(),
+        LogSafe.of(delivery.messageId()),
+        LogSafe.of(delivery.queue()),
+        LogSafe.of(reason, 1024));
+    delivery.deadLetter(reason, cause);
   }
 
   @SuppressWarnings("unchecked")
@@ -73,37 +88,45 @@ final class ConsumerInvoker implements DeliveryHandler {
   private void onFailure(Delivery delivery, Throwable failure) {
     int attempt = delivery.attempt();
     String what = failure.getClass().getName() + ": " + failure.getMessage();
+    String id = LogSafe.of(delivery.messageId());
+    String queue = LogSafe.of(delivery.queue());
+    // A stack overflow's 1,024 frames would flood the log on every attempt: one line instead.
+    Throwable logged = failure instanceof StackOverflowError ? null : CompactStack.safe(failure);
+    String overflow = logged == null ? " " + CompactStack.of(failure, attempt == 1 ? 8 : 1) : "";
     if (!policy.isRetryable(failure)) {
       log.error(
-          "{}: message {} on queue {} failed and is not retryable; dead-lettering it",
+          "{}: message {} on queue {} failed and is not retryable; dead-lettering it{}",
           consumer.name(),
-          delivery.messageId(),
-          delivery.queue(),
-          failure);
+          id,
+          queue,
+          overflow,
+          logged);
       delivery.deadLetter(NON_RETRYABLE + ": " + what, failure);
     } else if (!policy.hasAttemptsLeft(attempt)) {
       log.error(
-          "{}: message {} on queue {} failed on its last attempt ({} of {}); dead-lettering it",
+          "{}: message {} on queue {} failed on its last attempt ({} of {}); dead-lettering it{}",
           consumer.name(),
-          delivery.messageId(),
-          delivery.queue(),
+          id,
+          queue,
           attempt,
           policy.maxAttempts(),
-          failure);
+          overflow,
+          logged);
       delivery.deadLetter(
           ATTEMPTS_EXHAUSTED + " (" + attempt + " of " + policy.maxAttempts() + "): " + what,
           failure);
     } else {
       Duration delay = policy.backoff(attempt);
       log.warn(
-          "{}: message {} on queue {} failed on attempt {} of {}; retrying in {} ms",
+          "{}: message {} on queue {} failed on attempt {} of {}; retrying in {} ms{}",
           consumer.name(),
-          delivery.messageId(),
-          delivery.queue(),
+          id,
+          queue,
           attempt,
           policy.maxAttempts(),
           delay.toMillis(),
-          failure);
+          overflow,
+          logged);
       delivery.retryLater(delay, failure);
     }
   }

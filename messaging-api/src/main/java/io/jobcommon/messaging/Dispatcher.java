@@ -1,5 +1,6 @@
 package io.jobcommon.messaging;
 
+import io.jobcommon.messaging.spi.LogSafe;
 import io.jobcommon.messaging.spi.Subscription;
 import io.jobcommon.messaging.spi.Transport;
 import java.time.Clock;
@@ -129,7 +130,10 @@ public final class Dispatcher implements AutoCloseable {
     try {
       s.close();
     } catch (RuntimeException e) {
-      log.warn("closing the subscription of queue {} failed", s.queue(), e);
+      log.warn(
+          "closing the subscription of queue {} failed: {}",
+          LogSafe.of(s.queue()),
+          LogSafe.of(e, 1024));
     }
   }
 

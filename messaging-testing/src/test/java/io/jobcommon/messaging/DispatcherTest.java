@@ -103,6 +103,65 @@ class DispatcherTest {
   }
 
   @Test
+  void aMessageWhoseHeadersTheTransportCouldNotReadIsDeadLetteredAtOnce() {
+    OrderJob job = new OrderJob(clock, RetryPolicy.defaults(), null);
+    dispatcher.start(job);
+    broker
+        .send(
+            OutgoingMessage.builder("orders")
+                .setBody("{\"id\":\"o-1\",\"quantity\":1}".getBytes(StandardCharsets.UTF_8))
+                .setHeader(StandardHeaders.UNREADABLE_HEADERS, "header 'deep' nests too deep")
+                .build())
+        .join();
+
+    broker.awaitIdle(Duration.ofSeconds(5));
+    assertThat(job.attempts).isEmpty();
+    List<InMemoryMessage> dead = broker.deadLettered("orders");
+    assertThat(dead).hasSize(1);
+    assertThat(dead.get(0).bodyAsString()).isEqualTo("{\"id\":\"o-1\",\"quantity\":1}");
+    assertThat(dead.get(0).header(StandardHeaders.DEAD_LETTER_REASON).orElseThrow())
+        .isEqualTo("headers-unreadable: header 'deep' nests too deep");
+  }
+
+  @Test
+  void aStackOverflowInTheHandlerIsRetriedAndLaterMessagesFlow() {
+    AtomicInteger overflows = new AtomicInteger();
+    JobConsumer<Order> job =
+        new JobConsumer<Order>("orders") {
+          @Override
+          protected void handle(Order order, JobContext ctx) {
+            if (order.id().equals("deep")) {
+              overflows.incrementAndGet();
+              throw new StackOverflowError();
+            }
+          }
+
+          @Override
+          public RetryPolicy retryPolicy() {
+            return RetryPolicy.builder()
+                .setMaxAttempts(2)
+                .setInitialBackoff(Duration.ofMillis(1))
+                .setJitter(false)
+                .build();
+          }
+        };
+    dispatcher.start(job);
+    client.send("orders", new Order("deep", 1, Instant.EPOCH));
+    await().atMost(Duration.ofSeconds(5)).until(() -> overflows.get() == 1);
+    clock.advance(Duration.ofSeconds(1));
+    broker.awaitIdle(Duration.ofSeconds(5));
+    client.send("orders", new Order("after", 1, Instant.EPOCH));
+    broker.awaitIdle(Duration.ofSeconds(5));
+
+    assertThat(overflows).hasValue(2);
+    assertThat(broker.deadLettered("orders")).hasSize(1);
+    assertThat(
+            broker.deadLettered("orders").get(0).header(StandardHeaders.DEAD_LETTER_REASON).get())
+        .startsWith("attempts-exhausted (2 of 2): java.lang.StackOverflowError");
+    assertThat(broker.pending("orders")).isZero();
+  }
+
+  @Test
   void wrongTypesAndJsonNullAreDeadLetteredAsDecodingFailures() {
     OrderJob job = new OrderJob(clock, RetryPolicy.defaults(), null);
     dispatcher.start(job);

@@ -100,6 +100,8 @@ abstract class AbstractBadInputIT {
     HygieneProbe probe;
     List<String> brokerThreadErrors;
     List<String> uncaught;
+    List<String> forged;
+    final Map<String, Integer> logLines = new ConcurrentHashMap<>();
     boolean runningAtEnd;
     boolean healthyAtEnd;
     List<String> goods = new ArrayList<>();
@@ -192,6 +194,15 @@ abstract class AbstractBadInputIT {
       r.handled = Map.copyOf(consumer.handled());
       r.spans = exporter.getFinishedSpanItems();
       r.brokerThreadErrors = logs.escapedToBrokerThreads();
+      r.forged = logs.forged("FORGED");
+      for (CorpusCase c : cases) {
+        if (c.maxLogLines().isPresent()) {
+          List<String> ids = r.probe.messageIds(c.name());
+          r.logLines.put(
+              c.name(),
+              logs.lines(e -> ids.stream().anyMatch(id -> e.getFormattedMessage().contains(id))));
+        }
+      }
       r.uncaught = uncaught().seen();
     } finally {
       cleanup(r.queue);
@@ -246,6 +257,7 @@ abstract class AbstractBadInputIT {
   }
 
   private void check(Run r, CorpusCase c) {
+    checkLogLines(r, c);
     String name = c.name();
     String expect = c.expect(broker());
     List<OrderConsumer.Handled> handled = r.handled.getOrDefault(name, List.of());
@@ -297,6 +309,15 @@ abstract class AbstractBadInputIT {
       default:
         throw new AssertionError("unknown expectation " + expect);
     }
+  }
+
+  private static void checkLogLines(Run r, CorpusCase c) {
+    c.maxLogLines()
+        .ifPresent(
+            max ->
+                assertThat(r.logLines.get(c.name()))
+                    .as("%s: log lines about its message", c.name())
+                    .isLessThanOrEqualTo(max));
   }
 
   private static String deadReasons(List<Map<String, String>> dead) {
@@ -352,6 +373,7 @@ abstract class AbstractBadInputIT {
     assertThat(r.probe.escaped()).as("exceptions past the Dispatcher").isEmpty();
     assertThat(r.brokerThreadErrors).as("errors on broker client threads").isEmpty();
     assertThat(r.uncaught).as("uncaught exceptions in the JVM").isEmpty();
+    assertThat(r.forged).as("log lines forged by broker-supplied values").isEmpty();
     assertThat(r.dead).as("dead letters of unknown cases").doesNotContainKey("?");
     log.info(
         "corpus on {}: {} cases in {} ms",

@@ -138,6 +138,14 @@ class BadInputRabbitMqIT extends AbstractBadInputIT {
         List<Object> a = new ArrayList<>();
         v.path("value").forEach(e -> a.add(value(e)));
         return a;
+      case "nested": // {"kind": "table" or "array", "levels": n}: n tables or arrays, one in
+        // another
+        Object leaf = "leaf";
+        boolean table = v.path("kind").asText().equals("table");
+        for (int i = 0; i < v.path("levels").asInt(); i++) {
+          leaf = table ? Map.of("l" + i, leaf) : List.of(leaf);
+        }
+        return leaf;
       default:
         throw new IllegalArgumentException("unknown AMQP value type " + type);
     }

@@ -25,7 +25,9 @@ import java.util.Optional;
  *       (the send failed visibly), overridden per broker by {@code expectRabbitmq}/{@code
  *       expectSqs}; {@code reason}: the prefix of {@code jc-dead-letter-reason}; {@code
  *       maxReasonLength}; {@code deadLetterHeaders} ({@code $queue} stands for the queue); {@code
- *       trace}: {@code root} or {@code continue:<trace id>} for the handler's span.
+ *       trace}: {@code root} or {@code continue:<trace id>} for the handler's span; {@code
+ *       maxLogLines}: the most log lines (stack trace lines included) that may mention the case's
+ *       message ids.
  * </ul>
  *
  * Immutable.
@@ -108,6 +110,11 @@ final class CorpusCase {
   Optional<String> trace() {
     JsonNode n = node.get("trace");
     return n == null ? Optional.empty() : Optional.of(n.asText());
+  }
+
+  Optional<Integer> maxLogLines() {
+    JsonNode n = node.get("maxLogLines");
+    return n == null ? Optional.empty() : Optional.of(n.asInt());
   }
 
   boolean hasBody() {
@@ -202,7 +209,8 @@ final class CorpusCase {
           "reasonSqs",
           "maxReasonLength",
           "deadLetterHeaders",
-          "trace");
+          "trace",
+          "maxLogLines");
 
   /** A text value, or a repeat object {@code {prefix, unit, count, suffix}}. */
   static String text(JsonNode value) {

@@ -3,9 +3,11 @@ package io.jobcommon.reliability;
 import ch.qos.logback.classic.Level;
 import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.classic.spi.IThrowableProxy;
 import ch.qos.logback.core.read.ListAppender;
 import java.util.List;
 import java.util.function.Predicate;
+import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 import org.slf4j.LoggerFactory;
 
@@ -57,6 +59,45 @@ final class LogCapture implements AutoCloseable {
             return false;
           }
           return brokerClient || logger.equals("io.jobcommon.messaging.spi.HandlerPool");
+        });
+  }
+
+  /**
+   * How many lines the events matching {@code filter} take in a log file: one for the message (more
+   * if it holds line breaks) plus one per stack frame and cause of its throwable.
+   */
+  int lines(Predicate<ILoggingEvent> filter) {
+    synchronized (appender.list) {
+      int n = 0;
+      for (ILoggingEvent e : appender.list) {
+        if (filter.test(e)) {
+          n += e.getFormattedMessage().split("\\R", -1).length;
+          for (IThrowableProxy t = e.getThrowableProxy(); t != null; t = t.getCause()) {
+            n += 1 + t.getStackTraceElementProxyArray().length;
+          }
+        }
+      }
+      return n;
+    }
+  }
+
+  /**
+   * Events whose text (message or any throwable message in the chain) holds a line break and then
+   * {@code marker} on the same line: a value that forged a second log line.
+   */
+  List<String> forged(String marker) {
+    Pattern p = Pattern.compile("[\\r\\n\\u0085\\u2028\\u2029][^\\r\\n]*" + Pattern.quote(marker));
+    return events(
+        e -> {
+          if (p.matcher(e.getFormattedMessage()).find()) {
+            return true;
+          }
+          for (IThrowableProxy t = e.getThrowableProxy(); t != null; t = t.getCause()) {
+            if (t.getMessage() != null && p.matcher(t.getMessage()).find()) {
+              return true;
+            }
+          }
+          return false;
         });
   }
 

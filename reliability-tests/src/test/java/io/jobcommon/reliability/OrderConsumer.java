@@ -63,6 +63,11 @@ final class OrderConsumer extends JobConsumer<OrderMessage> {
         throw new AssertionError("handler assertion failed");
       case "checked":
         throw new IOException("checked failure");
+      case "non-retryable-quoting-id":
+        throw new NonRetryableException("refused message " + ctx.messageId());
+      case "stack-overflow":
+        recurse(0);
+        break;
       default:
         break;
     }
@@ -88,6 +93,11 @@ final class OrderConsumer extends JobConsumer<OrderMessage> {
       MDC.put("trace_id", "leaked-by-handler");
       MDC.put("span_id", "leaked-by-handler");
     }
+  }
+
+  /** A handler bug: unbounded recursion, ending in a {@link StackOverflowError}. */
+  private static int recurse(int depth) {
+    return recurse(depth + 1) + 1;
   }
 
   @Override

@@ -14,8 +14,10 @@ import org.slf4j.LoggerFactory;
 
 /**
  * A TCP proxy on 127.0.0.1 in front of a local server, that can be cut (every connection closed,
- * the port no longer listening: connections are refused) and restored on the same port. How the
- * suite takes the SQS endpoint away while the broker itself (and its queues) stays up. Thread-safe.
+ * the port no longer listening: connections are refused) and restored on the same port, or
+ * blackholed (connections stay open and new ones are accepted, but no byte is forwarded either way:
+ * a stalled peer or a half-open connection) and resumed. How the suite takes a broker away while
+ * the broker itself (and its queues) stays up. Thread-safe.
  */
 final class TcpProxy implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(TcpProxy.class);
@@ -24,6 +26,8 @@ final class TcpProxy implements AutoCloseable {
   private final int port;
   private final Set<Socket> sockets = ConcurrentHashMap.newKeySet();
   private ServerSocket listener;
+  private final Object flow = new Object();
+  private boolean blackholed;
 
   private TcpProxy(int targetPort, ServerSocket listener) {
     this.targetPort = targetPort;
@@ -49,6 +53,36 @@ final class TcpProxy implements AutoCloseable {
     }
     sockets.clear();
     log.info("proxy 127.0.0.1:{} cut", port);
+  }
+
+  /** Stops forwarding bytes, in both directions, on every connection; nothing is closed. */
+  void blackhole() {
+    synchronized (flow) {
+      blackholed = true;
+    }
+    log.info("proxy 127.0.0.1:{} blackholed", port);
+  }
+
+  /** Forwards bytes again (what was held back goes through). */
+  void resume() {
+    synchronized (flow) {
+      blackholed = false;
+      flow.notifyAll();
+    }
+    log.info("proxy 127.0.0.1:{} resumed", port);
+  }
+
+  private void awaitFlowing() throws IOException {
+    synchronized (flow) {
+      while (blackholed) {
+        try {
+          flow.wait();
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+          throw new IOException("interrupted while blackholed", e);
+        }
+      }
+    }
   }
 
   /** Listens again on the same port. */
@@ -95,6 +129,7 @@ final class TcpProxy implements AutoCloseable {
               try (InputStream in = from.getInputStream();
                   OutputStream out = to.getOutputStream()) {
                 for (int n = in.read(buf); n >= 0; n = in.read(buf)) {
+                  awaitFlowing();
                   out.write(buf, 0, n);
                   out.flush();
                 }

@@ -149,13 +149,21 @@ public abstract class AbstractDelivery implements Delivery {
 
   private CompletableFuture<Void> settle(String verb, Supplier<CompletableFuture<Void>> action) {
     if (!settled.compareAndSet(false, true)) {
-      log.debug("{} of message {} on queue {} ignored: already settled", verb, messageId, queue);
+      log.debug(
+          "{} of message {} on queue {} ignored: already settled",
+          verb,
+          LogSafe.of(messageId),
+          LogSafe.of(queue));
       return CompletableFuture.completedFuture(null);
     }
     try {
       onSettled();
     } catch (RuntimeException e) {
-      log.warn("settle bookkeeping of message {} on queue {} failed", messageId, queue, e);
+      log.warn(
+          "settle bookkeeping of message {} on queue {} failed: {}",
+          LogSafe.of(messageId),
+          LogSafe.of(queue),
+          LogSafe.of(e, 1024));
     }
     return guarded(verb, action);
   }
@@ -177,9 +185,9 @@ public abstract class AbstractDelivery implements Delivery {
                 "{} of message {} on queue {} failed; the broker will redeliver it after its"
                     + " lease expires (at-least-once): {}",
                 verb,
-                messageId,
-                queue,
-                error.toString());
+                LogSafe.of(messageId),
+                LogSafe.of(queue),
+                LogSafe.of(error, 1024));
           }
         });
     return f;

@@ -126,14 +126,9 @@ public final class HandlerPool {
       try {
         handler.handle(delivery);
       } catch (Throwable t) { // a handler bug must never kill the pool thread or lose the message
-        log.error(
-            "handler of queue {} threw on message {}; releasing it back to the queue",
-            queue,
-            delivery.messageId(),
-            t);
-        delivery.release();
-        if (t instanceof Error && !(t instanceof AssertionError)) {
-          throw (Error) t;
+        failed(delivery, t);
+        if (endsThread(t)) {
+          throw (Error) t; // the executor replaces the thread
         }
       } finally {
         running.decrementAndGet();
@@ -141,11 +136,47 @@ public final class HandlerPool {
     }
   }
 
+  /** A serious error (out of memory, ...) ends the thread; a stack overflow has unwound. */
+  private static boolean endsThread(Throwable t) {
+    return t instanceof Error && !(t instanceof AssertionError || t instanceof StackOverflowError);
+  }
+
+  private void failed(Delivery delivery, Throwable t) {
+    String id = LogSafe.of(delivery.messageId());
+    if (delivery.isSettled()) {
+      // Say nothing of releasing: the handler settled the message (and logged the failure).
+      log.error(
+          "handler of queue {} threw {} after settling message {}{}",
+          queue,
+          CompactStack.of(t, 1),
+          id,
+          endsThread(t) ? "; its thread is replaced" : "");
+      return;
+    }
+    if (t instanceof StackOverflowError) {
+      log.error(
+          "handler of queue {} threw on message {}: {}; releasing it back to the queue",
+          queue,
+          id,
+          CompactStack.of(t, 8));
+    } else {
+      log.error(
+          "handler of queue {} threw on message {}; releasing it back to the queue",
+          queue,
+          id,
+          CompactStack.safe(t));
+    }
+    delivery.release();
+  }
+
   private static ThreadFactory threadFactory(String queue) {
     AtomicInteger n = new AtomicInteger();
     return r -> {
       Thread t = new Thread(r, "jc-handler-" + queue + "-" + n.incrementAndGet());
       t.setDaemon(true);
+      // What ends a handler thread was logged by the task already (once, compact).
+      t.setUncaughtExceptionHandler(
+          (thread, e) -> log.debug("handler thread {} ended: {}", thread.getName(), e.toString()));
       return t;
     };
   }

@@ -20,5 +20,13 @@ public final class StandardHeaders {
   /** The delivery attempt of a message redelivered by a transport that counts attempts itself. */
   public static final String ATTEMPT = "jc-attempt";
 
+  /**
+   * Set by a transport on a received message whose headers the broker's client library could not
+   * read (on RabbitMQ, a table nested deeper than 32 levels, for example): why, in words. The
+   * readable headers are kept; the {@code Dispatcher} dead-letters such a message at once with the
+   * reason {@code headers-unreadable: ...}.
+   */
+  public static final String UNREADABLE_HEADERS = "jc-unreadable-headers";
+
   private StandardHeaders() {}
 }

@@ -27,6 +27,12 @@ final class Pending {
   volatile int attempts;
   volatile @Nullable String returned;
 
+  /**
+   * Whether an attempt may have reached the broker (its frames were written, or the write failed
+   * part way): a failure from then on is an unknown outcome, not "not sent".
+   */
+  volatile boolean written;
+
   /** {@link System#nanoTime()} of the latest publish attempt, for the confirm timeout. */
   volatile long publishedNanos;
 

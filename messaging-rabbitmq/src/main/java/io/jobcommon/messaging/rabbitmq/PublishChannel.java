@@ -73,7 +73,11 @@ final class PublishChannel implements ConfirmListener, ReturnListener, ShutdownL
     map.put(seq, p);
     try {
       channel.basicPublish("", p.routingKey, true, p.props, p.body);
+      p.written = true;
     } catch (IOException | RuntimeException e) {
+      if (e instanceof IOException) {
+        p.written = true; // the socket failed while writing: the broker may have it all
+      }
       boolean mine = map.remove(seq, p);
       if (e instanceof RuntimeException
           && channel.isOpen()

@@ -6,6 +6,8 @@ import io.jobcommon.messaging.ClientClosedException;
 import io.jobcommon.messaging.DestinationNotFoundException;
 import io.jobcommon.messaging.MessagingException;
 import io.jobcommon.messaging.SendFailedException;
+import io.jobcommon.messaging.SendOutcomeUnknownException;
+import io.jobcommon.messaging.spi.LogSafe;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -159,7 +161,7 @@ final class Publisher {
     }
     log.debug(
         "confirm of message {} to {} lost with the connection; publishing it again",
-        p.messageId(),
+        LogSafe.of(p.messageId()),
         p.routingKey);
     retry(p, null);
   }
@@ -195,7 +197,7 @@ final class Publisher {
         try {
           ch.expire(cutoff, this::expire);
         } catch (RuntimeException e) { // the sweep must keep running
-          log.warn("confirm timeout sweep failed", e);
+          log.warn("confirm timeout sweep failed: {}", LogSafe.of(e, 1024));
         }
       }
     }
@@ -203,21 +205,25 @@ final class Publisher {
 
   private void expire(Pending p) {
     p.fail(
-        new SendFailedException(
+        new SendOutcomeUnknownException(
             p.queue,
             "no publisher confirm for message "
-                + p.messageId()
+                + LogSafe.of(p.messageId())
                 + " to queue '"
                 + p.routingKey
                 + "' within "
                 + confirmTimeout
-                + "; the broker may or may not have it. Check the broker's health (disk and"
-                + " memory alarms), or raise the confirm timeout",
+                + "; the broker may have stored it. Sending it again may deliver it twice; check"
+                + " the broker's health (disk and memory alarms), or raise the confirm timeout",
             null));
   }
 
   private void retry(Pending p, @Nullable Exception cause) {
     long left = p.deadlineNanos - System.nanoTime();
+    if ((left <= 0 || closed) && p.written) {
+      p.fail(unknown(p, cause));
+      return;
+    }
     if (left <= 0 || closed) {
       p.fail(
           closed
@@ -244,6 +250,23 @@ final class Publisher {
     }
   }
 
+  /** A publish that reached the socket and then lost its connection before the confirm. */
+  private SendOutcomeUnknownException unknown(Pending p, @Nullable Exception cause) {
+    return new SendOutcomeUnknownException(
+        p.queue,
+        "message "
+            + LogSafe.of(p.messageId())
+            + " to queue '"
+            + p.routingKey
+            + "' was written to RabbitMQ but the connection was lost before the broker confirmed"
+            + " it, and it could not be published again within the retry window of "
+            + retryWindow
+            + " ("
+            + p.attempts
+            + " attempts); the broker may have stored it. Sending it again may deliver it twice",
+        cause);
+  }
+
   /**
    * Stops taking publishes, waits up to the confirm timeout for the outstanding ones, fails the
    * rest with {@link ClientClosedException}, closes the channels.
@@ -264,7 +287,7 @@ final class Publisher {
     }
     sweeper.cancel(false);
     for (Pending p : outstanding) {
-      p.fail(new ClientClosedException(p.queue));
+      p.fail(p.written ? unknown(p, null) : new ClientClosedException(p.queue));
     }
     synchronized (channels) {
       for (PublishChannel ch : channels) {

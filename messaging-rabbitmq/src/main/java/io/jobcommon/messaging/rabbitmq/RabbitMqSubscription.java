@@ -15,6 +15,7 @@ import io.jobcommon.messaging.spi.DeadLetters;
 import io.jobcommon.messaging.spi.Delivery;
 import io.jobcommon.messaging.spi.DeliveryHandler;
 import io.jobcommon.messaging.spi.HandlerPool;
+import io.jobcommon.messaging.spi.LogSafe;
 import io.jobcommon.messaging.spi.Subscription;
 import java.io.IOException;
 import java.time.Clock;
@@ -95,7 +96,7 @@ final class RabbitMqSubscription implements Subscription {
               new RecoveryListener() {
                 @Override
                 public void handleRecovery(Recoverable recoverable) {
-                  log.info("consumer of queue {} resumed after connection recovery", queue);
+                  log.debug("consumer of queue {} resumed after connection recovery", queue);
                 }
 
                 @Override
@@ -128,13 +129,20 @@ final class RabbitMqSubscription implements Subscription {
 
   private void channelDown(ShutdownSignalException cause) {
     epoch++;
-    if (!closed.get()) {
+    if (closed.get()) {
+      return;
+    }
+    if (cause.isHardError()) {
+      // The connection is lost: the transport logs that once for all its consumers.
+      log.debug(
+          "channel of the consumer of queue {} closed with its connection; unacked messages go back"
+              + " to the queue and the consumer resumes once the connection recovers",
+          queue);
+    } else {
       log.warn(
-          "channel of the consumer of queue {} closed ({}); unacked messages go back to the queue"
-              + "{}",
+          "channel of the consumer of queue {} closed ({}); unacked messages go back to the queue",
           queue,
-          cause.getMessage(),
-          cause.isHardError() ? " and the consumer resumes once the connection recovers" : "");
+          LogSafe.of(cause.getMessage(), 512));
     }
   }
 
@@ -172,7 +180,7 @@ final class RabbitMqSubscription implements Subscription {
       log.warn(
           "retry of message {} on queue {} asked for {} but the largest delay tier is {}; it"
               + " comes back after {}",
-          d.messageId(),
+          LogSafe.of(d.messageId()),
           queue,
           delay,
           Duration.ofMillis(tier),
@@ -237,7 +245,7 @@ final class RabbitMqSubscription implements Subscription {
             "{} of message {} on queue {} dropped: it arrived before a connection recovery and"
                 + " the broker redelivers it",
             verb,
-            d.messageId(),
+            LogSafe.of(d.messageId()),
             queue);
         return CompletableFuture.completedFuture(null);
       }
@@ -246,12 +254,21 @@ final class RabbitMqSubscription implements Subscription {
         return CompletableFuture.completedFuture(null);
       } catch (AlreadyClosedException e) {
         log.debug(
-            "{} of message {} on queue {} dropped: channel closed", verb, d.messageId(), queue);
+            "{} of message {} on queue {} dropped: channel closed",
+            verb,
+            LogSafe.of(d.messageId()),
+            queue);
         return CompletableFuture.completedFuture(null); // the broker requeued it with the channel
       } catch (IOException | RuntimeException e) {
         return CompletableFuture.failedFuture(
             new MessagingException(
-                verb + " of message " + d.messageId() + " on queue '" + queue + "' failed: " + e,
+                verb
+                    + " of message "
+                    + LogSafe.of(d.messageId())
+                    + " on queue '"
+                    + queue
+                    + "' failed: "
+                    + e,
                 e));
       }
     }
@@ -270,7 +287,7 @@ final class RabbitMqSubscription implements Subscription {
             channel.basicCancel(consumerTag);
           }
         } catch (IOException | RuntimeException e) {
-          log.debug("cancel of the consumer of queue {} failed: {}", queue, e.toString());
+          log.debug("cancel of the consumer of queue {} failed: {}", queue, LogSafe.of(e, 512));
         }
       }
       for (Delivery d : pool.shutdown(options.shutdownTimeout())) {
@@ -282,7 +299,7 @@ final class RabbitMqSubscription implements Subscription {
         try {
           channel.close(); // unacked messages go back to the queue
         } catch (IOException | TimeoutException | RuntimeException e) {
-          log.debug("close of the channel of queue {} failed: {}", queue, e.toString());
+          log.debug("close of the channel of queue {} failed: {}", queue, LogSafe.of(e, 512));
         }
       }
     } finally {

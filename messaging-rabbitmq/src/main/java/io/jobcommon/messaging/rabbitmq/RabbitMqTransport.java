@@ -11,6 +11,7 @@ import io.jobcommon.messaging.OutgoingMessage;
 import io.jobcommon.messaging.SendFailedException;
 import io.jobcommon.messaging.spi.DeliveryHandler;
 import io.jobcommon.messaging.spi.QueueAdmin;
+import io.jobcommon.messaging.spi.LogSafe;
 import io.jobcommon.messaging.spi.Subscription;
 import io.jobcommon.messaging.spi.Transport;
 import java.io.IOException;
@@ -79,6 +80,7 @@ public final class RabbitMqTransport implements Transport {
   private final ScheduledExecutorService scheduler;
   private final Set<RabbitMqSubscription> subscriptions = ConcurrentHashMap.newKeySet();
   private final AtomicBoolean closed = new AtomicBoolean();
+  private final ConnectionWatch watch;
 
   RabbitMqTransport(RabbitMqTransportBuilder b, ConnectionFactory factory, String description)
       throws IOException, TimeoutException {
@@ -95,6 +97,9 @@ public final class RabbitMqTransport implements Transport {
       publishConnection.abort();
       throw e;
     }
+    this.watch = new ConnectionWatch(description);
+    watch.watch(publishConnection);
+    watch.watch(consumeConnection);
     this.scheduler =
         Executors.newSingleThreadScheduledExecutor(
             r -> {
@@ -218,7 +223,9 @@ public final class RabbitMqTransport implements Transport {
   }
 
   /**
-   * Whether both connections (publishing and consuming) are open and the transport is not closed.
+   * Whether both connections (publishing and consuming) are open and the transport is not closed. A
+   * connection that receives nothing for twice the heartbeat interval (a stalled broker, a
+   * half-open connection) is closed and recovered, so this turns false within that bound.
    */
   @Override
   public boolean isHealthy() {
@@ -230,6 +237,7 @@ public final class RabbitMqTransport implements Transport {
     if (!closed.compareAndSet(false, true)) {
       return;
     }
+    watch.closing();
     for (RabbitMqSubscription s : new ArrayList<>(subscriptions)) {
       s.close();
     }
@@ -239,7 +247,8 @@ public final class RabbitMqTransport implements Transport {
       try {
         c.close();
       } catch (IOException | RuntimeException e) {
-        log.debug("closing connection {} failed: {}", c.getClientProvidedName(), e.toString());
+        log.debug(
+            "closing connection {} failed: {}", c.getClientProvidedName(), LogSafe.of(e, 512));
       }
     }
     log.info("closed RabbitMQ transport to {}", description);

@@ -1,6 +1,7 @@
 package io.jobcommon.messaging.rabbitmq;
 
 import com.rabbitmq.client.ConnectionFactory;
+import com.rabbitmq.client.impl.DefaultExceptionHandler;
 import io.jobcommon.messaging.MessageTooLargeException;
 import io.jobcommon.messaging.MessagingException;
 import java.io.IOException;
@@ -17,6 +18,8 @@ import org.jspecify.annotations.Nullable;
  * one transport. Nothing may be null.
  */
 public final class RabbitMqTransportBuilder {
+  static final Duration DEFAULT_HEARTBEAT = Duration.ofSeconds(10);
+
   @Nullable String uri;
   String uriSetting = "uri";
   @Nullable SSLContext sslContext;
@@ -27,6 +30,7 @@ public final class RabbitMqTransportBuilder {
   Duration confirmTimeout = Duration.ofSeconds(30);
   Duration publishRetryWindow = Duration.ofSeconds(30);
   @Nullable Duration recoveryInterval;
+  @Nullable Duration heartbeat;
   int publisherChannels = 4;
   int maxMessageSize = 16 * 1024 * 1024;
   String connectionName = "job-common";
@@ -140,6 +144,22 @@ public final class RabbitMqTransportBuilder {
     return this;
   }
 
+  /**
+   * The AMQP heartbeat, in whole seconds (1 s to 65,535 s): a connection that receives nothing for
+   * twice this long (a stalled broker, a half-open connection) is closed and recovered, and the
+   * transport reports itself unhealthy meanwhile. 10 s by default for a URI (the broker may ask for
+   * less), the factory's own (60 s by default) for a connection factory unless set here.
+   */
+  public RabbitMqTransportBuilder setHeartbeat(Duration heartbeat) {
+    positive(heartbeat, "heartbeat");
+    if (heartbeat.toMillis() % 1000 != 0 || heartbeat.getSeconds() > 65535) {
+      throw new IllegalArgumentException(
+          "heartbeat must be a whole number of seconds from 1s to 65535s, was " + heartbeat);
+    }
+    this.heartbeat = heartbeat;
+    return this;
+  }
+
   /** How many channels publish concurrently; 4 by default. */
   public RabbitMqTransportBuilder setPublisherChannels(int publisherChannels) {
     if (publisherChannels < 1) {
@@ -191,12 +211,12 @@ public final class RabbitMqTransportBuilder {
   public RabbitMqTransport build() {
     ConnectionFactory cf;
     if (factory != null) {
-      cf = factory.clone();
+      cf = FrameCheckingConnectionFactory.copyOf(factory);
       if (recoveryInterval != null) {
         cf.setNetworkRecoveryInterval(recoveryInterval.toMillis());
       }
     } else if (uri != null) {
-      cf = new ConnectionFactory();
+      cf = new FrameCheckingConnectionFactory();
       AmqpUri.apply(cf, uri, uriSetting, sslContext);
       cf.setNetworkRecoveryInterval(
           (recoveryInterval != null ? recoveryInterval : Duration.ofSeconds(2)).toMillis());
@@ -204,6 +224,13 @@ public final class RabbitMqTransportBuilder {
       throw new IllegalStateException(
           "RabbitMqTransport needs a broker: call setUri(\"amqp://user:pass@host:5672/vhost\") or"
               + " setConnectionFactory(factory)");
+    }
+    if (heartbeat != null || uri != null) {
+      cf.setRequestedHeartbeat(
+          (int) (heartbeat != null ? heartbeat : DEFAULT_HEARTBEAT).getSeconds());
+    }
+    if (cf.getExceptionHandler() instanceof DefaultExceptionHandler) {
+      cf.setExceptionHandler(new QuietExceptionHandler()); // the transport logs outages once
     }
     cf.setAutomaticRecoveryEnabled(true);
     cf.setTopologyRecoveryEnabled(true);

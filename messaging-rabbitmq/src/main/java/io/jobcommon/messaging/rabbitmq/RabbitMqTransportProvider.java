@@ -23,6 +23,8 @@ import java.util.Optional;
  *   <li>{@code RABBITMQ_DECLARE_TOPOLOGY}: {@code true} (default) or {@code false} (the same as
  *       {@code RABBITMQ_TOPOLOGY=none}); read when {@code RABBITMQ_TOPOLOGY} is not set
  *   <li>{@code RABBITMQ_PUBLISH_RETRY_WINDOW}, {@code RABBITMQ_CONFIRM_TIMEOUT}: durations (30s)
+ *   <li>{@code RABBITMQ_HEARTBEAT}: the AMQP heartbeat, whole seconds (10s); a stalled connection
+ *       is noticed within twice this
  * </ul>
  *
  * <p>Stateless and thread-safe.
@@ -35,6 +37,7 @@ public final class RabbitMqTransportProvider implements TransportProvider {
   static final String TOPOLOGY = "RABBITMQ_TOPOLOGY";
   static final String PUBLISH_RETRY_WINDOW = "RABBITMQ_PUBLISH_RETRY_WINDOW";
   static final String CONFIRM_TIMEOUT = "RABBITMQ_CONFIRM_TIMEOUT";
+  static final String HEARTBEAT = "RABBITMQ_HEARTBEAT";
 
   /** For {@link java.util.ServiceLoader}. */
   public RabbitMqTransportProvider() {}
@@ -66,6 +69,7 @@ public final class RabbitMqTransportProvider implements TransportProvider {
           CONFIRM_TIMEOUT, CONFIRM_TIMEOUT + " must be positive: '0' (expected such as 30s)");
     }
     b.setConfirmTimeout(confirm);
+    b.setHeartbeat(heartbeat(settings));
     return b;
   }
 
@@ -85,6 +89,19 @@ public final class RabbitMqTransportProvider implements TransportProvider {
             + " is not a topology mode: '"
             + value.get()
             + "' (expected adapt, strict or none)");
+  }
+
+  private static Duration heartbeat(TransportSettings settings) {
+    Duration d = settings.getDuration(HEARTBEAT, RabbitMqTransportBuilder.DEFAULT_HEARTBEAT);
+    if (d.isZero() || d.toMillis() % 1000 != 0 || d.getSeconds() > 65535) {
+      throw new ConfigurationException(
+          HEARTBEAT,
+          HEARTBEAT
+              + " must be a whole number of seconds from 1s to 65535s: '"
+              + settings.get(HEARTBEAT).orElse("")
+              + "' (expected such as 10s)");
+    }
+    return d;
   }
 
   private static QueueType queueType(Optional<String> value) {

@@ -73,4 +73,27 @@ class RabbitMqTransportProviderTest {
             Duration.ofMinutes(1),
             Duration.ofHours(2));
   }
+
+  @Test
+  void theHeartbeatIsTenSecondsByDefaultAndBadValuesFailWithOneLine() {
+    String url = "amqp://u:pw@host:5672/%2F";
+    assertThat(provider.configure(TransportSettings.of(Map.of("RABBITMQ_URL", url))).heartbeat)
+        .isEqualTo(Duration.ofSeconds(10));
+    assertThat(
+            provider.configure(
+                    TransportSettings.of(Map.of("RABBITMQ_URL", url, "RABBITMQ_HEARTBEAT", "3s")))
+                .heartbeat)
+        .isEqualTo(Duration.ofSeconds(3));
+    for (String bad : new String[] {"0", "1500ms", "soon", "-5s", "100000s"}) {
+      assertThatThrownBy(
+              () ->
+                  provider.configure(
+                      TransportSettings.of(Map.of("RABBITMQ_URL", url, "RABBITMQ_HEARTBEAT", bad))))
+          .as(bad)
+          .isInstanceOf(ConfigurationException.class)
+          .hasMessageStartingWith("RABBITMQ_HEARTBEAT ")
+          .hasMessageContaining("'" + bad + "'")
+          .satisfies(e -> assertThat(e.getMessage()).doesNotContain("\n"));
+    }
+  }
 }
