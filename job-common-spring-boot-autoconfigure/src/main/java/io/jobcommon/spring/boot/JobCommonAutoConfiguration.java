@@ -1,0 +1,137 @@
+package io.jobcommon.spring.boot;
+
+import io.jobcommon.job.JobRuntime;
+import io.jobcommon.job.JobRuntimeBuilder;
+import io.jobcommon.messaging.JobConsumer;
+import io.jobcommon.messaging.MessageClient;
+import io.jobcommon.messaging.PayloadCodec;
+import io.jobcommon.messaging.spi.Transport;
+import io.opentelemetry.api.OpenTelemetry;
+import java.util.HashMap;
+import java.util.Locale;
+import java.util.Map;
+import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.boot.autoconfigure.AutoConfiguration;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.context.annotation.Bean;
+import org.springframework.core.env.Environment;
+
+/**
+ * Configures job-common in a Spring Boot application: a {@link JobRuntime} from the {@code
+ * jobcommon.*} properties and the environment, on the application's OpenTelemetry; its {@link
+ * MessageClient} and traced {@link Transport} as beans; every {@link JobConsumer} bean and {@link
+ * JobListener} method started when the application is ready and drained on shutdown after the web
+ * server stopped ({@link JobConsumersLifecycle#PHASE}). Every bean backs off when the application
+ * defines its own.
+ */
+@AutoConfiguration(
+    afterName = {
+      "org.springframework.boot.opentelemetry.autoconfigure.OpenTelemetrySdkAutoConfiguration",
+      "io.opentelemetry.instrumentation.spring.autoconfigure.OpenTelemetryAutoConfiguration"
+    })
+@EnableConfigurationProperties(JobCommonProperties.class)
+public class JobCommonAutoConfiguration {
+  private static final Logger log = LoggerFactory.getLogger(JobCommonAutoConfiguration.class);
+
+  /** Creates the configuration; Spring calls it. */
+  public JobCommonAutoConfiguration() {}
+
+  /**
+   * The runtime: broker from {@code jobcommon.broker} / {@code MESSAGING_BROKER}, telemetry from
+   * the application's OpenTelemetry. Closed by {@link JobConsumersLifecycle} (in order) or, if that
+   * never ran, when the context is destroyed.
+   */
+  @Bean(destroyMethod = "close")
+  @ConditionalOnMissingBean
+  public JobRuntime jobCommonRuntime(
+      JobCommonProperties properties,
+      Environment environment,
+      ObjectProvider<OpenTelemetry> openTelemetry,
+      ObjectProvider<PayloadCodec> codec,
+      ObjectProvider<JobRuntimeCustomizer> customizers) {
+    Map<String, String> variables = variables(properties, environment);
+    JobRuntimeBuilder builder =
+        JobRuntime.builder().setEnvironment(variables).setRegisterShutdownHook(false);
+    codec.ifAvailable(builder::setCodec);
+    OpenTelemetry chosen = chooseOpenTelemetry(openTelemetry, variables);
+    if (chosen != null) {
+      builder.setOpenTelemetry(chosen);
+    }
+    customizers.orderedStream().forEach(c -> c.customize(builder));
+    return builder.build();
+  }
+
+  /**
+   * What the runtime reads as its environment: the process environment; then the runtime's
+   * variables wherever Spring finds them under their own names (system properties, {@code
+   * application.properties}, test properties); then the {@code jobcommon.*} properties.
+   */
+  static Map<String, String> variables(JobCommonProperties properties, Environment environment) {
+    Map<String, String> variables = new HashMap<>(System.getenv());
+    for (String name : ConfigurationFailureAnalyzer.PROPERTIES.keySet()) {
+      String value = environment.getProperty(name);
+      if (value != null) {
+        variables.put(name, value);
+      }
+    }
+    variables.putAll(properties.toVariables());
+    return variables;
+  }
+
+  /** The client on the traced transport; sends continue the current trace. */
+  @Bean
+  @ConditionalOnMissingBean
+  public MessageClient jobCommonMessageClient(JobRuntime runtime) {
+    return runtime.client();
+  }
+
+  /** The traced transport, for code that works on the broker SPI. */
+  @Bean
+  @ConditionalOnMissingBean
+  public Transport jobCommonTransport(JobRuntime runtime) {
+    return runtime.transport();
+  }
+
+  /** Finds {@link JobListener} methods on every bean. */
+  @Bean
+  public static JobListenerPostProcessor jobCommonListenerPostProcessor() {
+    return new JobListenerPostProcessor();
+  }
+
+  /** Starts the consumers when the application is ready; drains them on shutdown. */
+  @Bean
+  public JobConsumersLifecycle jobCommonConsumersLifecycle(
+      JobRuntime runtime,
+      ObjectProvider<JobConsumer<?>> consumers,
+      JobListenerPostProcessor listeners) {
+    return new JobConsumersLifecycle(runtime, consumers, listeners);
+  }
+
+  /**
+   * The application's OpenTelemetry: its bean (Spring Boot's, OpenTelemetry's Spring Boot
+   * starter's, or the application's own), else the global one (the Java agent's), else none on the
+   * in-memory broker (no exporter in tests), else null: the runtime builds the only SDK from {@code
+   * OTEL_*}.
+   */
+  static @Nullable OpenTelemetry chooseOpenTelemetry(
+      ObjectProvider<OpenTelemetry> beans, Map<String, String> variables) {
+    OpenTelemetry bean = beans.getIfUnique();
+    if (bean != null) {
+      log.info("job-common uses the application's OpenTelemetry bean");
+      return bean;
+    }
+    if (io.opentelemetry.api.GlobalOpenTelemetry.isSet()) {
+      log.info("job-common uses the global OpenTelemetry (the Java agent's or the application's)");
+      return io.opentelemetry.api.GlobalOpenTelemetry.get();
+    }
+    String broker = variables.getOrDefault("MESSAGING_BROKER", "");
+    if (broker.trim().toLowerCase(Locale.ROOT).equals("in-memory")) {
+      return OpenTelemetry.noop();
+    }
+    return null;
+  }
+}
