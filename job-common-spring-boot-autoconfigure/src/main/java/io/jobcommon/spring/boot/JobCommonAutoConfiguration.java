@@ -37,6 +37,9 @@ import org.springframework.core.env.Environment;
 public class JobCommonAutoConfiguration {
   private static final Logger log = LoggerFactory.getLogger(JobCommonAutoConfiguration.class);
 
+  /** The runtime's variables that Spring may hold under their own names. */
+  static final java.util.Set<String> VARIABLES = variableNames();
+
   /** Creates the configuration; Spring calls it. */
   public JobCommonAutoConfiguration() {}
 
@@ -72,7 +75,7 @@ public class JobCommonAutoConfiguration {
    */
   static Map<String, String> variables(JobCommonProperties properties, Environment environment) {
     Map<String, String> variables = new HashMap<>(System.getenv());
-    for (String name : ConfigurationFailureAnalyzer.PROPERTIES.keySet()) {
+    for (String name : VARIABLES) {
       String value = environment.getProperty(name);
       if (value != null) {
         variables.put(name, value);
@@ -109,6 +112,21 @@ public class JobCommonAutoConfiguration {
       ObjectProvider<JobConsumer<?>> consumers,
       JobListenerPostProcessor listeners) {
     return new JobConsumersLifecycle(runtime, consumers, listeners);
+  }
+
+  private static java.util.Set<String> variableNames() {
+    java.util.Set<String> names =
+        new java.util.TreeSet<>(ConfigurationFailureAnalyzer.PROPERTIES.keySet());
+    names.addAll(
+        java.util.List.of(
+            "AWS_ACCESS_KEY_ID",
+            "AWS_SECRET_ACCESS_KEY",
+            "AWS_SESSION_TOKEN",
+            "JOB_HEALTH_PORT",
+            "SERVICE_NAME",
+            "ENV",
+            "VERSION"));
+    return java.util.Set.copyOf(names);
   }
 
   /**
