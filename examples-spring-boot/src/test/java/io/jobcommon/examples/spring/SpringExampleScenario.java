@@ -157,6 +157,33 @@ abstract class SpringExampleScenario {
 
   @Test
   @Order(2)
+  void theScheduledJobStartsItsOwnRootTrace() {
+    app.getBean(DailyVulnMatch.class).run(); // what the scheduler calls
+    await()
+        .atMost(Duration.ofSeconds(30))
+        .untilAsserted(
+            () ->
+                assertThat(otlp.spans())
+                    .filteredOn(s -> s.name().equals("process " + vulnQueue))
+                    .hasSize(2));
+    List<ReceivedSpan> spans = otlp.spans();
+    ReceivedSpan root =
+        spans.stream().filter(s -> s.name().equals("daily-vuln-match")).findFirst().orElseThrow();
+    assertThat(root.parentSpanId()).isEmpty();
+    assertThat(root.traceId()).isNotEqualTo(TRACE_ID);
+    List<ReceivedSpan> sends =
+        spans.stream().filter(s -> s.name().equals(sendVerb() + " " + vulnQueue)).toList();
+    assertThat(sends)
+        .hasSize(2)
+        .allSatisfy(s -> assertThat(s.parentSpanId()).isEqualTo(root.spanId()));
+    assertThat(spans)
+        .filteredOn(s -> s.name().equals("process " + vulnQueue))
+        .extracting(ReceivedSpan::parentSpanId)
+        .containsExactlyInAnyOrderElementsOf(sends.stream().map(ReceivedSpan::spanId).toList());
+  }
+
+  @Test
+  @Order(3)
   void theSdksMetricsAreWhereTheApplicationsMetricsAre() {
     await()
         .atMost(Duration.ofSeconds(20))
@@ -172,7 +199,7 @@ abstract class SpringExampleScenario {
   }
 
   @Test
-  @Order(3)
+  @Order(4)
   void readinessIsUpThenDownWhenTheBrokerGoesAway() throws Exception {
     HttpResponse<String> up = get(url(app, "/actuator/health/readiness"));
     assertThat(up.statusCode()).isEqualTo(200);
@@ -195,7 +222,7 @@ abstract class SpringExampleScenario {
   }
 
   @Test
-  @Order(4)
+  @Order(5)
   void shutdownLetsRunningHandlersFinishAndReleasesTheRest() throws Exception {
     ConfigurableApplicationContext worker =
         start(
