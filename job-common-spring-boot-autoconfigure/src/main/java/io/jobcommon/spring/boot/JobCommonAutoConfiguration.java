@@ -114,6 +114,19 @@ public class JobCommonAutoConfiguration {
     return new JobConsumersLifecycle(runtime, consumers, listeners);
   }
 
+  /** Whether the OpenTelemetry Java agent runs in this JVM: its main class is on the class path. */
+  static boolean agentAttached() {
+    try {
+      Class.forName(
+          "io.opentelemetry.javaagent.OpenTelemetryAgent",
+          false,
+          ClassLoader.getSystemClassLoader());
+      return true;
+    } catch (ClassNotFoundException | LinkageError e) {
+      return false;
+    }
+  }
+
   private static java.util.Set<String> variableNames() {
     java.util.Set<String> names =
         new java.util.TreeSet<>(ConfigurationFailureAnalyzer.PROPERTIES.keySet());
@@ -130,20 +143,34 @@ public class JobCommonAutoConfiguration {
   }
 
   /**
-   * The application's OpenTelemetry: its bean (Spring Boot's, OpenTelemetry's Spring Boot
-   * starter's, or the application's own), else the global one (the Java agent's), else none on the
-   * in-memory broker (no exporter in tests), else null: the runtime builds the only SDK from {@code
-   * OTEL_*}.
+   * The application's OpenTelemetry: the Java agent's when the agent is attached (it owns the
+   * context storage, so anything else would be a second SDK beside it); else the application's bean
+   * (Spring Boot's, OpenTelemetry's Spring Boot starter's, or its own); else a global one that some
+   * code registered; else none on the in-memory broker (no exporter in tests); else null: the
+   * runtime builds the only SDK from {@code OTEL_*}.
    */
   static @Nullable OpenTelemetry chooseOpenTelemetry(
       ObjectProvider<OpenTelemetry> beans, Map<String, String> variables) {
     OpenTelemetry bean = beans.getIfUnique();
+    // Under the agent, GlobalOpenTelemetry.get() answers with the agent's instance even though
+    // nothing in the application set it (isSet() may say false).
+    if (agentAttached()) {
+      if (bean != null && bean != OpenTelemetry.noop()) {
+        log.warn(
+            "the OpenTelemetry Java agent is attached: job-common uses its OpenTelemetry, not the"
+                + " application's OpenTelemetry bean (a second SDK beside the agent; run without"
+                + " OpenTelemetry's Spring Boot starter, or set otel.sdk.disabled=true in Spring's"
+                + " properties, when the agent is attached)");
+      }
+      log.info("job-common uses the global OpenTelemetry (the Java agent's)");
+      return io.opentelemetry.api.GlobalOpenTelemetry.get();
+    }
     if (bean != null) {
       log.info("job-common uses the application's OpenTelemetry bean");
       return bean;
     }
     if (io.opentelemetry.api.GlobalOpenTelemetry.isSet()) {
-      log.info("job-common uses the global OpenTelemetry (the Java agent's or the application's)");
+      log.info("job-common uses the global OpenTelemetry");
       return io.opentelemetry.api.GlobalOpenTelemetry.get();
     }
     String broker = variables.getOrDefault("MESSAGING_BROKER", "");
