@@ -12,9 +12,16 @@ import org.springframework.context.annotation.Bean;
  * {@code @Configuration}, so that component scanning leaves it out: only the test adds it.
  */
 class SlowWorker {
-  static final CountDownLatch STARTED = new CountDownLatch(1);
-  static final CountDownLatch RELEASE = new CountDownLatch(1);
+  static volatile CountDownLatch STARTED = new CountDownLatch(1);
+  static volatile CountDownLatch RELEASE = new CountDownLatch(1);
   static final List<String> FINISHED = new CopyOnWriteArrayList<>();
+
+  /** Fresh latches for a test: every broker's test class runs in the same JVM. */
+  static void reset() {
+    STARTED = new CountDownLatch(1);
+    RELEASE = new CountDownLatch(1);
+    FINISHED.clear();
+  }
 
   @Bean
   Handler slowHandler() {

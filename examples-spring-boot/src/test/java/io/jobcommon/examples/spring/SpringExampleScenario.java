@@ -224,6 +224,7 @@ abstract class SpringExampleScenario {
   @Test
   @Order(5)
   void shutdownLetsRunningHandlersFinishAndReleasesTheRest() throws Exception {
+    SlowWorker.reset();
     ConfigurableApplicationContext worker =
         start(
             brokerPort(),

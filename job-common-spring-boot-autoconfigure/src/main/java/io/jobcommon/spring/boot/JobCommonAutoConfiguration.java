@@ -6,10 +6,14 @@ import io.jobcommon.messaging.JobConsumer;
 import io.jobcommon.messaging.MessageClient;
 import io.jobcommon.messaging.PayloadCodec;
 import io.jobcommon.messaging.spi.Transport;
+import io.opentelemetry.api.GlobalOpenTelemetry;
 import io.opentelemetry.api.OpenTelemetry;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -38,7 +42,7 @@ public class JobCommonAutoConfiguration {
   private static final Logger log = LoggerFactory.getLogger(JobCommonAutoConfiguration.class);
 
   /** The runtime's variables that Spring may hold under their own names. */
-  static final java.util.Set<String> VARIABLES = variableNames();
+  static final Set<String> VARIABLES = variableNames();
 
   /** Creates the configuration; Spring calls it. */
   public JobCommonAutoConfiguration() {}
@@ -127,11 +131,10 @@ public class JobCommonAutoConfiguration {
     }
   }
 
-  private static java.util.Set<String> variableNames() {
-    java.util.Set<String> names =
-        new java.util.TreeSet<>(ConfigurationFailureAnalyzer.PROPERTIES.keySet());
+  private static Set<String> variableNames() {
+    Set<String> names = new TreeSet<>(ConfigurationFailureAnalyzer.PROPERTIES.keySet());
     names.addAll(
-        java.util.List.of(
+        List.of(
             "AWS_ACCESS_KEY_ID",
             "AWS_SECRET_ACCESS_KEY",
             "AWS_SESSION_TOKEN",
@@ -139,7 +142,7 @@ public class JobCommonAutoConfiguration {
             "SERVICE_NAME",
             "ENV",
             "VERSION"));
-    return java.util.Set.copyOf(names);
+    return Set.copyOf(names);
   }
 
   /**
@@ -163,15 +166,15 @@ public class JobCommonAutoConfiguration {
                 + " properties, when the agent is attached)");
       }
       log.info("job-common uses the global OpenTelemetry (the Java agent's)");
-      return io.opentelemetry.api.GlobalOpenTelemetry.get();
+      return GlobalOpenTelemetry.get();
     }
     if (bean != null) {
       log.info("job-common uses the application's OpenTelemetry bean");
       return bean;
     }
-    if (io.opentelemetry.api.GlobalOpenTelemetry.isSet()) {
+    if (GlobalOpenTelemetry.isSet()) {
       log.info("job-common uses the global OpenTelemetry");
-      return io.opentelemetry.api.GlobalOpenTelemetry.get();
+      return GlobalOpenTelemetry.get();
     }
     String broker = variables.getOrDefault("MESSAGING_BROKER", "");
     if (broker.trim().toLowerCase(Locale.ROOT).equals("in-memory")) {
