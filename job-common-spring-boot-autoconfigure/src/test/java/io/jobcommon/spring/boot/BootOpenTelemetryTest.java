@@ -28,13 +28,15 @@ import org.springframework.web.bind.annotation.RestController;
 /**
  * With Spring Boot's own OpenTelemetry support ({@code spring-boot-starter-opentelemetry}, spans
  * through Micrometer's tracing bridge), the SDK uses Boot's SDK: the Spring MVC SERVER span, the
- * send's PRODUCER span, the worker's CONSUMER span and its follow-up send are one trace.
+ * send's PRODUCER span, the worker's CONSUMER span and its follow-up send are one trace; the SDK's
+ * metrics are on {@code /actuator/prometheus} next to Micrometer's.
  */
 @SpringBootTest(
     webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
     properties = {
       "jobcommon.broker=in-memory",
       "management.tracing.sampling.probability=1.0",
+      "management.endpoints.web.exposure.include=prometheus",
       "spring.main.banner-mode=off"
     })
 class BootOpenTelemetryTest {
@@ -117,6 +119,21 @@ class BootOpenTelemetryTest {
     assertThat(process.getParentSpanId()).isEqualTo(send.getSpanId());
     assertThat(followUp.getParentSpanId()).isEqualTo(process.getSpanId());
     assertThat(List.of(send, process, followUp)).allMatch(s -> s.getTraceId().equals(TRACE_ID));
+
+    // The SDK's metrics are on the application's metrics endpoint, next to Micrometer's.
+    String metrics =
+        HttpClient.newHttpClient()
+            .send(
+                HttpRequest.newBuilder(
+                        URI.create("http://127.0.0.1:" + port + "/actuator/prometheus"))
+                    .build(),
+                HttpResponse.BodyHandlers.ofString())
+            .body();
+    assertThat(metrics)
+        .contains("messaging_client_sent_messages_total{")
+        .contains("messaging_process_duration_seconds_count{")
+        .contains("messaging_destination_name=\"pings\"")
+        .contains("http_server_requests_seconds_count{");
   }
 
   private static SpanData one(List<SpanData> spans, java.util.function.Predicate<SpanData> which) {
