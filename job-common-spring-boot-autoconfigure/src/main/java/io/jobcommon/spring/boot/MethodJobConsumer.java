@@ -4,12 +4,18 @@ import io.jobcommon.messaging.ConsumerOptions;
 import io.jobcommon.messaging.JobConsumer;
 import io.jobcommon.messaging.JobContext;
 import io.jobcommon.messaging.RetryPolicy;
+import io.opentelemetry.api.trace.Span;
+import io.opentelemetry.api.trace.SpanContext;
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Method;
 import java.lang.reflect.Type;
+import org.slf4j.MDC;
 
 /** A {@link JobListener} method as a {@link JobConsumer}. Thread-safe if the method is. */
 final class MethodJobConsumer extends JobConsumer<Object> {
+  static final String TRACE_ID = "traceId";
+  static final String SPAN_ID = "spanId";
+
   private final Object bean;
   private final Method method;
   private final int payloadIndex;
@@ -41,6 +47,30 @@ final class MethodJobConsumer extends JobConsumer<Object> {
     for (int i = 0; i < args.length; i++) {
       args[i] = i == payloadIndex ? payload : ctx;
     }
+    // The SDK puts trace_id/span_id in the MDC (OpenTelemetry's keys); Spring Boot's own log
+    // correlation pattern reads Micrometer Tracing's traceId/spanId: set those too, if free.
+    SpanContext span = Span.current().getSpanContext();
+    boolean traceId = span.isValid() && MDC.get(TRACE_ID) == null;
+    boolean spanId = span.isValid() && MDC.get(SPAN_ID) == null;
+    if (traceId) {
+      MDC.put(TRACE_ID, span.getTraceId());
+    }
+    if (spanId) {
+      MDC.put(SPAN_ID, span.getSpanId());
+    }
+    try {
+      invoke(args);
+    } finally {
+      if (traceId) {
+        MDC.remove(TRACE_ID);
+      }
+      if (spanId) {
+        MDC.remove(SPAN_ID);
+      }
+    }
+  }
+
+  private void invoke(Object[] args) throws Exception {
     try {
       method.invoke(bean, args);
     } catch (InvocationTargetException e) {

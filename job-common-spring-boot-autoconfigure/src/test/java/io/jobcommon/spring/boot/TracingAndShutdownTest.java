@@ -153,7 +153,12 @@ class TracingAndShutdownTest {
         maxBackoff = "10ms",
         nonRetryable = IllegalArgumentException.class)
     void handle(Work work, JobContext ctx) throws InterruptedException {
-      MDC_TRACE_IDS.add(MDC.get("trace_id") + "/" + Span.current().getSpanContext().getTraceId());
+      MDC_TRACE_IDS.add(
+          MDC.get("trace_id")
+              + "/"
+              + MDC.get("traceId")
+              + "/"
+              + Span.current().getSpanContext().getTraceId());
       switch (work.mode()) {
         case "fail" -> throw new IllegalStateException("always fails");
         case "bad" -> throw new IllegalArgumentException("never retried");
@@ -212,7 +217,8 @@ class TracingAndShutdownTest {
     assertThat(process.getParentSpanId()).isEqualTo(send.getSpanId());
     assertThat(followUp.getParentSpanId()).isEqualTo(process.getSpanId());
     assertThat(List.of(send, process, followUp)).allMatch(s -> s.getTraceId().equals(traceId));
-    assertThat(MDC_TRACE_IDS).containsExactly(traceId + "/" + traceId);
+    // OpenTelemetry's MDC key and Micrometer Tracing's (Spring Boot's log correlation pattern).
+    assertThat(MDC_TRACE_IDS).containsExactly(traceId + "/" + traceId + "/" + traceId);
   }
 
   @Test
