@@ -195,6 +195,20 @@ public final class JobRuntime implements AutoCloseable {
   }
 
   /**
+   * The traced transport that {@link #client()} sends on and consumers receive from, for hosts that
+   * expose it (the Spring Boot starter's {@code Transport} bean). Closed by {@link #close()} when
+   * the runtime created it.
+   */
+  public Transport transport() {
+    return transport;
+  }
+
+  /** The broker connection's and every started consumer's state, as the health endpoint sees it. */
+  public JobRuntimeHealth health() {
+    return JobRuntimeHealth.of(status());
+  }
+
+  /**
    * Starts consuming with {@code consumers} and returns at once; they run until {@link #close()}.
    *
    * @throws IllegalStateException when the runtime is closed
