@@ -114,8 +114,8 @@ class PropertyBindingTest {
     env.put(variable, value);
     if ("rabbitmq".equals(broker) && !variable.equals("RABBITMQ_URL")) {
       // A port nothing listens on: the bad value must be found before any connection attempt.
-      env.put("RABBITMQ_URL", "amqp://guest:guest@127.0.0.1:1/");
-      props.put("jobcommon.rabbitmq.url", "amqp://guest:guest@127.0.0.1:1/");
+      env.put("RABBITMQ_URL", "amqp://guest:guest@127.0.0.1:1/%2F");
+      props.put("jobcommon.rabbitmq.url", "amqp://guest:guest@127.0.0.1:1/%2F");
     }
     if (broker != null && broker.equals("sqs")) {
       env.put("AWS_REGION", env.getOrDefault("AWS_REGION", "us-east-1"));
