@@ -96,7 +96,7 @@ public final class Main {
   static String usage() {
     return String.join(
         "\n",
-        "usage: java -jar benchmarks.jar run|compare|latency|agent|cold-start|...",
+        "usage: java -jar benchmarks.jar MODE [options]; MODE is one of:",
         "  run      one run: prints RESULT broker=... client=... tracing=... sent_per_s=...",
         "           consumed_per_s=... p50_ms=... p99_ms=... heap_peak_mb=... [more figures]",
         "  compare  warm-up, then --rounds rounds of raw, sdk-off, sdk-on; prints every RESULT",
