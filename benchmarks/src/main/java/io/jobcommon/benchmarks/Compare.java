@@ -16,6 +16,10 @@ import java.util.function.ToDoubleFunction;
 final class Compare {
   static final String PREFIX = "COMPARE ";
 
+  /** The client's costs per message ({@link ClientCost}) whose medians the summary gives. */
+  private static final List<String> COSTS =
+      List.of("cpu_us_per_msg", "client_cpu_us_per_msg", "alloc_b_per_msg");
+
   private final BenchOptions options;
   private final BenchEnvironment environment;
   private final PrintStream out;
@@ -104,6 +108,18 @@ final class Compare {
               .append(key)
               .append("_p99_ms=")
               .append(Result.fmt(median(results, Result::p99Millis), 3));
+          b.append(' ')
+              .append(key)
+              .append("_heap_peak_mb=")
+              .append(Result.fmt(median(results, Result::heapPeakMegabytes), 1));
+          for (String cost : COSTS) {
+            b.append(' ')
+                .append(key)
+                .append('_')
+                .append(cost)
+                .append('=')
+                .append(Result.fmt(median(results, r -> extra(r, cost)), 2));
+          }
         });
     String on = byVariant.containsKey("sdk-otlp") ? "sdk-otlp" : "sdk-on";
     Double raw = consumed.get("raw");
@@ -113,6 +129,11 @@ final class Compare {
     }
     b.append(" on_vs_off=").append(Result.fmt(consumed.get(on) / consumed.get("sdk-off"), 3));
     return b.toString();
+  }
+
+  private static double extra(Result r, String key) {
+    String v = r.extra().get(key);
+    return v == null ? Double.NaN : Double.parseDouble(v);
   }
 
   static double median(List<Result> results, ToDoubleFunction<Result> figure) {

@@ -3,6 +3,7 @@ package io.jobcommon.benchmarks;
 import java.io.PrintStream;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
@@ -50,6 +51,7 @@ final class LoadRun {
   private Result measure(Workload workload) throws Exception {
     HeapPeak heap = new HeapPeak();
     heap.reset();
+    ClientCost cost = ClientCost.start();
     workload.startConsumers(
         body -> {
           meter.consumed(body);
@@ -62,7 +64,16 @@ final class LoadRun {
     for (int i = 0; i < options.producers(); i++) {
       long quota = quota(i);
       Workload.Producer producer = workload.producer();
-      Thread t = new Thread(() -> produce(producer, quota, deadline), "bench-producer-" + i);
+      Thread t =
+          new Thread(
+              () -> {
+                try {
+                  produce(producer, quota, deadline);
+                } finally {
+                  cost.threadEnding();
+                }
+              },
+              "bench-producer-" + i);
       threads.add(t);
       t.start();
     }
@@ -71,6 +82,7 @@ final class LoadRun {
     }
     long sendEnd = System.nanoTime();
     awaitConsumed();
+    Map<String, String> costs = cost.stop(meter.consumed());
     double heapPeak = heap.megabytes();
     workload.close();
     Throwable error = failure.get();
@@ -92,6 +104,9 @@ final class LoadRun {
             meter.percentileMillis(99),
             heapPeak,
             workload.figures());
+    for (Map.Entry<String, String> e : costs.entrySet()) {
+      r = r.with(e.getKey(), e.getValue());
+    }
     return meter.failed() > 0 ? r.with("send_failed", meter.failed()) : r;
   }
 

@@ -11,6 +11,10 @@ import java.util.List;
  *   <li>{@code run}: one run, one {@code RESULT} line;
  *   <li>{@code compare}: rounds of raw, sdk-off, sdk-on in one process; {@code RESULT} lines and a
  *       {@code COMPARE} line with medians and ratios;
+ *   <li>{@code latency}: raw vs SDK behind a {@link LatencyProxy}, a {@code LATENCY} line;
+ *   <li>{@code agent}: raw client with the Java agent vs the SDK, an {@code AGENT} line;
+ *   <li>{@code cold-start}: first message of fresh child JVMs, {@code COLDSTART} line;
+ *   <li>{@code export-ceiling}: spans/s exported over OTLP, a {@code CEILING} line;
  *   <li>{@code sink}: the OTLP/HTTP span sink, until killed;
  *   <li>{@code jmh}: the JMH micro-benchmarks (JMH's own options).
  * </ul>
@@ -36,6 +40,14 @@ public final class Main {
           return single(BenchOptions.parse(new Args(rest)), out, err);
         case "compare":
           return compare(BenchOptions.parse(new Args(rest)), out, err);
+        case "latency":
+          return LatencyCompare.run(rest, out);
+        case "agent":
+          return AgentCompare.run(rest, out);
+        case "cold-start":
+          return ColdStart.run(rest, out);
+        case "export-ceiling":
+          return ExportCeiling.run(rest, out);
         case "sink":
           return sink(new Args(rest), out);
         case "jmh":
@@ -84,11 +96,21 @@ public final class Main {
   static String usage() {
     return String.join(
         "\n",
-        "usage: java -jar benchmarks.jar run|compare|sink|jmh [options]",
+        "usage: java -jar benchmarks.jar MODE [options]; MODE is one of:",
         "  run      one run: prints RESULT broker=... client=... tracing=... sent_per_s=...",
         "           consumed_per_s=... p50_ms=... p99_ms=... heap_peak_mb=... [more figures]",
         "  compare  warm-up, then --rounds rounds of raw, sdk-off, sdk-on; prints every RESULT",
         "           line and a COMPARE line with medians and the ratios sdk/raw and on/off",
+        "  latency  the broker behind a proxy adding --added-latency [20ms] per round trip; rounds",
+        "           of raw with --raw-consumers [1] and sdk with --consumers; a LATENCY line with",
+        "           sdk_vs_raw and the latency-bound ideal_sdk_vs_raw (consumers / raw consumers)",
+        "  agent    raw client + the OpenTelemetry Java agent (child JVM, --agent-jar [the one",
+        "           resolved at build]) vs the SDK, both exporting OTLP to a sink JVM with the",
+        "           --bsp-* settings; an AGENT line: msg/s, spans/s, spans per message, dropped",
+        "  cold-start  --rounds fresh child JVMs each time their first message (send to confirm,",
+        "           send to handler) against --messages [20] steady ones; COLD and COLDSTART lines",
+        "  export-ceiling  spans/s this machine exports over OTLP to a sink JVM: --producers",
+        "           threads make spans for --duration; a CEILING line (created, exported, dropped)",
         "  sink     the OTLP/HTTP span sink: --port N [4318] (0 = any free port)",
         "  jmh      the JMH micro-benchmarks; JMH's options, e.g. jmh -f 1 -wi 3 -i 5 Tracing",
         BenchOptions.USAGE);

@@ -40,5 +40,8 @@ final class Cli {
     assertThat(r.p50Millis()).isGreaterThanOrEqualTo(0).isLessThanOrEqualTo(r.p99Millis());
     assertThat(r.p99Millis()).isLessThan(60_000);
     assertThat(r.heapPeakMegabytes()).isPositive();
+    // every run reports what it cost the client per message; a run allocates, whatever it is
+    assertThat(r.extra()).containsKeys("cpu_us_per_msg", "client_cpu_us_per_msg");
+    assertThat(Long.parseLong(r.extra().get("alloc_b_per_msg"))).isPositive();
   }
 }
