@@ -16,6 +16,7 @@ final class ConfigurationFailureAnalyzer extends AbstractFailureAnalyzer<Configu
           Map.entry("MESSAGING_BROKER", "jobcommon.broker"),
           Map.entry("JOB_SHUTDOWN_TIMEOUT", "jobcommon.shutdown-timeout"),
           Map.entry("JOB_TRACES_KEEP_ERRORS", "jobcommon.traces-keep-errors"),
+          Map.entry("JOB_QUEUE_DEPTH_INTERVAL", "jobcommon.queue-depth-interval"),
           Map.entry("AWS_REGION", "jobcommon.sqs.region"),
           Map.entry("SQS_ENDPOINT", "jobcommon.sqs.endpoint"),
           Map.entry("SQS_AUTO_CREATE_QUEUES", "jobcommon.sqs.auto-create-queues"),
@@ -23,7 +24,9 @@ final class ConfigurationFailureAnalyzer extends AbstractFailureAnalyzer<Configu
           Map.entry("RABBITMQ_URL", "jobcommon.rabbitmq.url"),
           Map.entry("RABBITMQ_QUEUE_TYPE", "jobcommon.rabbitmq.queue-type"),
           Map.entry("RABBITMQ_DELAY_TIERS", "jobcommon.rabbitmq.delay-tiers"),
+          Map.entry("RABBITMQ_TOPOLOGY", "jobcommon.rabbitmq.topology"),
           Map.entry("RABBITMQ_DECLARE_TOPOLOGY", "jobcommon.rabbitmq.declare-topology"),
+          Map.entry("RABBITMQ_HEARTBEAT", "jobcommon.rabbitmq.heartbeat"),
           Map.entry("RABBITMQ_PUBLISH_RETRY_WINDOW", "jobcommon.rabbitmq.publish-retry-window"),
           Map.entry("RABBITMQ_CONFIRM_TIMEOUT", "jobcommon.rabbitmq.confirm-timeout"));
 

@@ -29,6 +29,12 @@ public class JobCommonProperties {
    */
   private @Nullable String tracesKeepErrors;
 
+  /**
+   * How often the depth of every consumed queue and its dead-letter queue is polled, for example
+   * 60s; 0 turns the gauges off (JOB_QUEUE_DEPTH_INTERVAL).
+   */
+  private @Nullable String queueDepthInterval;
+
   private final Sqs sqs = new Sqs();
   private final Rabbitmq rabbitmq = new Rabbitmq();
 
@@ -56,6 +62,14 @@ public class JobCommonProperties {
     this.tracesKeepErrors = tracesKeepErrors;
   }
 
+  public @Nullable String getQueueDepthInterval() {
+    return queueDepthInterval;
+  }
+
+  public void setQueueDepthInterval(@Nullable String queueDepthInterval) {
+    this.queueDepthInterval = queueDepthInterval;
+  }
+
   public Sqs getSqs() {
     return sqs;
   }
@@ -70,6 +84,7 @@ public class JobCommonProperties {
     put(v, "MESSAGING_BROKER", broker);
     put(v, "JOB_SHUTDOWN_TIMEOUT", shutdownTimeout);
     put(v, "JOB_TRACES_KEEP_ERRORS", tracesKeepErrors);
+    put(v, "JOB_QUEUE_DEPTH_INTERVAL", queueDepthInterval);
     put(v, "AWS_REGION", sqs.region);
     put(v, "SQS_ENDPOINT", sqs.endpoint);
     put(v, "SQS_AUTO_CREATE_QUEUES", sqs.autoCreateQueues);
@@ -77,7 +92,9 @@ public class JobCommonProperties {
     put(v, "RABBITMQ_URL", rabbitmq.url);
     put(v, "RABBITMQ_QUEUE_TYPE", rabbitmq.queueType);
     put(v, "RABBITMQ_DELAY_TIERS", rabbitmq.delayTiers);
+    put(v, "RABBITMQ_TOPOLOGY", rabbitmq.topology);
     put(v, "RABBITMQ_DECLARE_TOPOLOGY", rabbitmq.declareTopology);
+    put(v, "RABBITMQ_HEARTBEAT", rabbitmq.heartbeat);
     put(v, "RABBITMQ_PUBLISH_RETRY_WINDOW", rabbitmq.publishRetryWindow);
     put(v, "RABBITMQ_CONFIRM_TIMEOUT", rabbitmq.confirmTimeout);
     return v;
@@ -152,10 +169,22 @@ public class JobCommonProperties {
     private @Nullable String delayTiers;
 
     /**
-     * Declare missing queues, delay tiers and dead-letter queues: true or false
-     * (RABBITMQ_DECLARE_TOPOLOGY).
+     * What to do with queues: adapt (use existing queues as they are, declare what is missing),
+     * strict (refuse a queue whose arguments differ) or none (declare nothing) (RABBITMQ_TOPOLOGY).
+     */
+    private @Nullable String topology;
+
+    /**
+     * Declare missing queues, delay tiers and dead-letter queues: true or false; false is
+     * topology=none (RABBITMQ_DECLARE_TOPOLOGY).
      */
     private @Nullable String declareTopology;
+
+    /**
+     * The AMQP heartbeat, whole seconds such as 10s; a stalled connection is noticed within twice
+     * this (RABBITMQ_HEARTBEAT).
+     */
+    private @Nullable String heartbeat;
 
     /** How long a send retries while the connection recovers (RABBITMQ_PUBLISH_RETRY_WINDOW). */
     private @Nullable String publishRetryWindow;
@@ -185,6 +214,22 @@ public class JobCommonProperties {
 
     public void setDelayTiers(@Nullable String delayTiers) {
       this.delayTiers = delayTiers;
+    }
+
+    public @Nullable String getTopology() {
+      return topology;
+    }
+
+    public void setTopology(@Nullable String topology) {
+      this.topology = topology;
+    }
+
+    public @Nullable String getHeartbeat() {
+      return heartbeat;
+    }
+
+    public void setHeartbeat(@Nullable String heartbeat) {
+      this.heartbeat = heartbeat;
     }
 
     public @Nullable String getDeclareTopology() {
