@@ -69,9 +69,8 @@ public final class JobRuntime implements AutoCloseable {
   /** Exit code of a configuration error found at start. */
   public static final int EXIT_CONFIGURATION_ERROR = 2;
 
-  static final Duration FLUSH_TIMEOUT = Duration.ofSeconds(10);
-
   private final Telemetry telemetry;
+  private final TelemetryShutdown telemetryShutdown;
   private final Transport transport;
   private final boolean ownsTransport;
   private final MessageClient client;
@@ -89,6 +88,7 @@ public final class JobRuntime implements AutoCloseable {
   private JobRuntime(
       JobRuntimeBuilder b, Telemetry telemetry, Transport raw, RuntimeSettings settings) {
     this.telemetry = telemetry;
+    this.telemetryShutdown = new TelemetryShutdown(telemetry, settings.telemetryFlushTimeout());
     this.ownsTransport = b.transport == null;
     OpenTelemetry otel = telemetry.openTelemetry();
     MessagingTelemetry.Builder tracing = MessagingTelemetry.builder(otel);
@@ -182,7 +182,11 @@ public final class JobRuntime implements AutoCloseable {
         throw new IllegalStateException("the job runtime is closed; build a new one");
       }
       if (dispatcher == null) {
-        dispatcher = Dispatcher.builder(transport).setClient(client).build();
+        // Consumers' own shutdown timeouts must not outlast the runtime's (the default is 30 s).
+        Transport capped =
+            new ShutdownCappedTransport(
+                transport, ShutdownCappedTransport.handlerTimeout(shutdownTimeout));
+        dispatcher = Dispatcher.builder(capped).setClient(client).build();
       }
       for (JobConsumer<?> consumer : consumers) {
         dispatcher.start(Objects.requireNonNull(consumer, "consumer"));
@@ -236,7 +240,7 @@ public final class JobRuntime implements AutoCloseable {
       }
     }
     int exitCode = ScheduledRun.run(tracer, client, jobName, job);
-    telemetry.flush(FLUSH_TIMEOUT);
+    telemetryShutdown.flush();
     return exitCode;
   }
 
@@ -303,12 +307,7 @@ public final class JobRuntime implements AutoCloseable {
       return ok;
     }
     try {
-      long wait =
-          shutdownTimeout
-                  .plus(OrderedShutdown.TRANSPORT_CLOSE_TIMEOUT)
-                  .plus(FLUSH_TIMEOUT)
-                  .toMillis()
-              * 2;
+      long wait = shutdownTimeout.plus(telemetryShutdown.budget()).toMillis() * 2;
       return closed.get(wait, TimeUnit.MILLISECONDS);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
@@ -325,7 +324,7 @@ public final class JobRuntime implements AutoCloseable {
     }
     boolean ok =
         OrderedShutdown.run(
-            shutdownTimeout, d, ownsTransport ? transport : null, telemetry, health);
+            shutdownTimeout, d, ownsTransport ? transport : null, telemetryShutdown, health);
     if (shutdownHook != null && Thread.currentThread() != shutdownHook) {
       try {
         Runtime.getRuntime().removeShutdownHook(shutdownHook);
@@ -377,7 +376,7 @@ public final class JobRuntime implements AutoCloseable {
           raw.close();
         }
         if (telemetry != null) {
-          telemetry.shutdown(FLUSH_TIMEOUT);
+          telemetry.shutdown(settings.telemetryFlushTimeout());
         }
         throw e;
       }

@@ -12,8 +12,10 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -50,6 +52,7 @@ final class SqsSubscription implements Subscription {
   private final CountDownLatch stopping = new CountDownLatch(1);
   private final CountDownLatch closedLatch = new CountDownLatch(1);
   private final Thread poller;
+  private final Set<SqsDelivery> unsettled = ConcurrentHashMap.newKeySet();
   private int inFlight;
   private boolean closing;
   private volatile boolean receiving = true;
@@ -77,7 +80,9 @@ final class SqsSubscription implements Subscription {
             options.concurrency(),
             d -> {
               try {
-                handler.handle(d);
+                if (((SqsDelivery) d).claim()) {
+                  handler.handle(d);
+                }
               } finally {
                 ((SqsDelivery) d).handlerReturned();
               }
@@ -235,6 +240,7 @@ final class SqsSubscription implements Subscription {
     Instant leaseEnd = asked.plusSeconds(leaseSeconds);
     for (Message m : messages) {
       SqsDelivery d = toDelivery(m, leaseEnd);
+      unsettled.add(d);
       heartbeat.track(d);
       GroupSequencer g = groups;
       if (g != null) {
@@ -269,6 +275,7 @@ final class SqsSubscription implements Subscription {
   // ---- settling (called by SqsDelivery) ----
 
   void onSettled(SqsDelivery d) {
+    unsettled.remove(d);
     VisibilityHeartbeat h = heartbeat;
     if (h != null) {
       h.untrack(d);
@@ -343,15 +350,16 @@ final class SqsSubscription implements Subscription {
       if (call != null) {
         call.cancel(true);
       }
+      // Received but not started: back to the queue now, not after the handlers drained.
+      List<CompletableFuture<Void>> releases = releaseUnstarted();
       join(poller);
-      List<Delivery> unstarted = new ArrayList<>();
       GroupSequencer g = groups;
       if (g != null) {
-        unstarted.addAll(g.close());
+        g.close().forEach(Delivery::release); // already released above, unless just received
       }
-      unstarted.addAll(pool.shutdown(options.shutdownTimeout()));
-      List<CompletableFuture<Void>> releases = new ArrayList<>();
-      unstarted.forEach(d -> releases.add(d.release()));
+      releases.addAll(releaseUnstarted()); // what the last receive brought in meanwhile
+      // Those the pool still holds were claimed above: their release() is a no-op.
+      pool.shutdown(options.shutdownTimeout()).forEach(Delivery::release);
       await(CompletableFuture.allOf(releases.toArray(new CompletableFuture<?>[0])), "release");
       DeleteBatcher del = deleter;
       if (del != null) {
@@ -367,6 +375,16 @@ final class SqsSubscription implements Subscription {
       closedLatch.countDown();
       onClosed.accept(this);
     }
+  }
+
+  private List<CompletableFuture<Void>> releaseUnstarted() {
+    List<CompletableFuture<Void>> releases = new ArrayList<>();
+    for (SqsDelivery d : unsettled) {
+      if (d.claim()) {
+        releases.add(d.release());
+      }
+    }
+    return releases;
   }
 
   private void awaitClosed() {

@@ -117,7 +117,7 @@ public final class SqsTransport implements Transport {
     if (closed.get()) {
       return CompletableFuture.failedFuture(new ClientClosedException(message.queue()));
     }
-    return sender.send(message);
+    return Uninterrupted.call(() -> sender.send(message));
   }
 
   /**
@@ -132,7 +132,7 @@ public final class SqsTransport implements Transport {
       String queue = messages.isEmpty() ? "(none)" : messages.get(0).queue();
       return CompletableFuture.failedFuture(new ClientClosedException(queue));
     }
-    return sender.sendBatch(List.copyOf(messages));
+    return Uninterrupted.call(() -> sender.sendBatch(List.copyOf(messages)));
   }
 
   /**
