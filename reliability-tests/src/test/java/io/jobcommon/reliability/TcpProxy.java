@@ -24,6 +24,10 @@ final class TcpProxy implements AutoCloseable {
   private final int port;
   private final Set<Socket> sockets = ConcurrentHashMap.newKeySet();
   private ServerSocket listener;
+  // What the proxy passes: everything, requests only (answers are swallowed), or nothing (new
+  // connections are accepted and read, never answered): a half-open path to the server.
+  private volatile boolean dropAnswers;
+  private volatile boolean dropRequests;
 
   private TcpProxy(int targetPort, ServerSocket listener) {
     this.targetPort = targetPort;
@@ -51,6 +55,35 @@ final class TcpProxy implements AutoCloseable {
     log.info("proxy 127.0.0.1:{} cut", port);
   }
 
+  /**
+   * From now on, requests still reach the server but its answers are swallowed: a request's outcome
+   * is decided but never reported. {@link #heal()} ends it.
+   */
+  void swallowAnswers() {
+    dropAnswers = true;
+    log.info("proxy 127.0.0.1:{} swallows answers", port);
+  }
+
+  /**
+   * From now on, nothing passes in either direction, but connections stay open and new ones are
+   * accepted: a blackhole. {@link #heal()} ends it.
+   */
+  void blackhole() {
+    dropRequests = true;
+    dropAnswers = true;
+    log.info("proxy 127.0.0.1:{} blackholed", port);
+  }
+
+  /** Passes everything again; connections opened during the fault are closed (they lost data). */
+  synchronized void heal() {
+    dropRequests = false;
+    dropAnswers = false;
+    for (Socket s : sockets) {
+      close(s);
+    }
+    log.info("proxy 127.0.0.1:{} healed", port);
+  }
+
   /** Listens again on the same port. */
   synchronized void restore() throws IOException {
     listener = bind(port);
@@ -75,8 +108,8 @@ final class TcpProxy implements AutoCloseable {
                   Socket upstream = new Socket(InetAddress.getLoopbackAddress(), targetPort);
                   sockets.add(client);
                   sockets.add(upstream);
-                  pipe(client, upstream);
-                  pipe(upstream, client);
+                  pipe(client, upstream, true);
+                  pipe(upstream, client, false);
                 } catch (IOException e) {
                   // closed by cut(), or the target refused: the client sees its connection drop
                 }
@@ -87,7 +120,7 @@ final class TcpProxy implements AutoCloseable {
     t.start();
   }
 
-  private void pipe(Socket from, Socket to) {
+  private void pipe(Socket from, Socket to, boolean requests) {
     Thread t =
         new Thread(
             () -> {
@@ -95,6 +128,9 @@ final class TcpProxy implements AutoCloseable {
               try (InputStream in = from.getInputStream();
                   OutputStream out = to.getOutputStream()) {
                 for (int n = in.read(buf); n >= 0; n = in.read(buf)) {
+                  if (requests ? dropRequests : dropAnswers) {
+                    continue; // swallowed
+                  }
                   out.write(buf, 0, n);
                   out.flush();
                 }
