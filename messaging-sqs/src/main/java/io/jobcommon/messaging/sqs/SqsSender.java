@@ -295,9 +295,9 @@ final class SqsSender {
                         "SQS refused the message to queue '"
                             + queue
                             + "': "
-                            + bad.code()
+                            + LogSafe.of(bad.code())
                             + " "
-                            + bad.message()
+                            + LogSafe.of(bad.message())
                             + (Boolean.TRUE.equals(bad.senderFault())
                                 ? " (the message itself is at fault; fix it before sending again)"
                                 : " (a service-side failure; send it again)"),

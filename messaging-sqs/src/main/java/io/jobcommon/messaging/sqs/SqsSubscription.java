@@ -5,6 +5,7 @@ import io.jobcommon.messaging.spi.DeadLetters;
 import io.jobcommon.messaging.spi.Delivery;
 import io.jobcommon.messaging.spi.DeliveryHandler;
 import io.jobcommon.messaging.spi.HandlerPool;
+import io.jobcommon.messaging.spi.LogSafe;
 import io.jobcommon.messaging.spi.Subscription;
 import io.jobcommon.messaging.sqs.QueueDirectory.QueueInfo;
 import java.time.Duration;
@@ -160,7 +161,7 @@ final class SqsSubscription implements Subscription {
               "receiving from queue {} failed: {}; retrying with backoff up to {} s (logged once"
                   + " until it works again)",
               queue,
-              cause.toString(),
+              LogSafe.of(cause, 1024),
               Backoff.MAX.toSeconds());
         }
         try {
@@ -258,7 +259,8 @@ final class SqsSubscription implements Subscription {
     try {
       attempt = Math.max(1, Integer.parseInt(system.getOrDefault("ApproximateReceiveCount", "1")));
     } catch (NumberFormatException e) {
-      log.debug("message {} of queue {} has no usable receive count", m.messageId(), queue);
+      log.debug(
+          "message {} of queue {} has no usable receive count", LogSafe.of(m.messageId()), queue);
     }
     return new SqsDelivery(
         this,
@@ -305,7 +307,7 @@ final class SqsSubscription implements Subscription {
       log.warn(
           "message {} of queue {}: visibility of {} s asked, but SQS allows only {} s more (12 h"
               + " from receipt); it will come back sooner",
-          d.messageId(),
+          LogSafe.of(d.messageId()),
           queue,
           wanted,
           seconds);
@@ -406,7 +408,7 @@ final class SqsSubscription implements Subscription {
               + " settled",
           what,
           queue,
-          e.toString());
+          LogSafe.of(e, 1024));
     }
   }
 
