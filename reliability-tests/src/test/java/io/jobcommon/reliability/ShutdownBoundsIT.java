@@ -74,6 +74,8 @@ class ShutdownBoundsIT {
   @EnumSource(DeadCollector.Kind.class)
   void anIdleWorkerExitsWithinTheBound(DeadCollector.Kind kind) throws Exception {
     String queue = SqsBroker.queue("bounds-idle");
+    List<Job> jobs = List.of(new Job("i-1", 1), new Job("i-2", 2), new Job("i-3", 3));
+    MessageClient.create(transport).sendBatch(queue, jobs);
     Path file = Files.createTempFile(ChildJvm.logDir(), "bounds-idle", ".handled");
     try (DeadCollector collector = DeadCollector.start(kind);
         ChildJvm child =
@@ -83,13 +85,13 @@ class ShutdownBoundsIT {
                 env(collector),
                 queue,
                 file.toString(),
-                "60000",
+                "20",
                 "4",
                 "4",
                 "30",
                 "30000")) {
-      await().atMost(Duration.ofSeconds(60)).until(() -> child.output().contains("running 1"));
-      // Let the SDK try a first export (its metrics), so the collector's state is in play.
+      // A few messages handled, then idle: their spans wait for the dead collector.
+      await().atMost(Duration.ofSeconds(60)).until(() -> HandledLog.done(file).size() == 3);
       await().pollDelay(Duration.ofSeconds(1)).atMost(Duration.ofSeconds(5)).until(() -> true);
       long signalled = System.nanoTime();
       int exit = child.terminate(Duration.ofSeconds(60));
@@ -152,7 +154,7 @@ class ShutdownBoundsIT {
       long signalled = System.nanoTime();
       child.signalTerminate();
       await()
-          .atMost(Duration.ofSeconds(20))
+          .atMost(Duration.ofSeconds(45)) // a message left to its lease is back after 30 s
           .pollInterval(Duration.ofMillis(50))
           .until(
               () -> {

@@ -23,7 +23,7 @@ import software.amazon.awssdk.services.sqs.model.Message;
  * A send tells "not sent" from "may have been stored", through a TCP proxy in front of ElasticMQ:
  *
  * <ul>
- *   <li>the proxy refuses connections: the request never left, so {@link SendFailedException}
+ *   <li>the endpoint refuses connections: the request never left, so {@link SendFailedException}
  *       ("send it again"), and the queue is indeed empty;
  *   <li>the proxy passes the request but swallows SQS's answer (a connection that dies while the
  *       request is out): {@link SendOutcomeUnknownException}, and the message is indeed in the
@@ -64,15 +64,22 @@ class SqsSendOutcomeIT {
       messages.send(queue, new Job("warm-up", 0)); // the queue's URL is cached
       assertThat(receive(direct, url)).hasSize(1);
 
-      proxy.cut();
-      long t0 = System.nanoTime();
-      Throwable refused = sendFailure(messages, queue, "refused");
-      long refusedMs = (System.nanoTime() - t0) / 1_000_000;
+      // Refused: an endpoint on a port nobody listens on (a cut proxy's port could be taken over).
+      long t0;
+      Throwable refused;
+      long refusedMs;
+      try (DeadCollector closed = DeadCollector.start(DeadCollector.Kind.REFUSING);
+          SqsAsyncClient refusingClient =
+              sqs.client(URI.create(closed.endpoint()), ATTEMPT_TIMEOUT);
+          SqsTransport refusing = SqsTransport.builder().setClient(refusingClient).build()) {
+        t0 = System.nanoTime();
+        refused = sendFailure(MessageClient.create(refusing), queue, "refused");
+        refusedMs = (System.nanoTime() - t0) / 1_000_000;
+      }
       assertThat(refused)
           .isExactlyInstanceOf(SendFailedException.class)
           .hasMessageContaining("queue '" + queue + "'")
           .hasMessageContaining("the message was not sent; send it again");
-      proxy.restore();
       assertThat(receive(direct, url)).as("a refused send stored nothing").isEmpty();
 
       proxy.swallowAnswers();
