@@ -54,6 +54,9 @@ final class SqsSubscription implements Subscription {
   private final CountDownLatch closedLatch = new CountDownLatch(1);
   private final Thread poller;
   private final Set<SqsDelivery> unsettled = ConcurrentHashMap.newKeySet();
+  // Visibility changes and dead-letter sends still out: close waits for them before the client
+  // goes (an interrupted handler's retry is issued just before the close).
+  private final Set<CompletableFuture<?>> settling = ConcurrentHashMap.newKeySet();
   private int inFlight;
   private boolean closing;
   private volatile boolean receiving = true;
@@ -312,22 +315,30 @@ final class SqsSubscription implements Subscription {
           wanted,
           seconds);
     }
-    return res.client()
-        .changeMessageVisibility(
-            b ->
-                b.queueUrl(info.url())
-                    .receiptHandle(d.receiptHandle())
-                    .visibilityTimeout((int) seconds))
-        .thenApply(r -> null);
+    return tracked(
+        res.client()
+            .changeMessageVisibility(
+                b ->
+                    b.queueUrl(info.url())
+                        .receiptHandle(d.receiptHandle())
+                        .visibilityTimeout((int) seconds))
+            .thenApply(r -> null));
   }
 
   CompletableFuture<Void> deadLetter(SqsDelivery d, byte[] body, String reason) {
     Map<String, String> jc = new java.util.LinkedHashMap<>();
     DeadLetters.headers(Map.of(), queue, d.attempt(), reason, now()).forEach(jc::put);
-    return res.sender()
-        .sendDeadLetter(
-            DeadLetters.queueName(queue), body, d.headers(), jc, d.groupId(), d.messageId())
-        .thenCompose(id -> delete(d));
+    return tracked(
+        res.sender()
+            .sendDeadLetter(
+                DeadLetters.queueName(queue), body, d.headers(), jc, d.groupId(), d.messageId())
+            .thenCompose(id -> delete(d)));
+  }
+
+  private <T> CompletableFuture<T> tracked(CompletableFuture<T> call) {
+    settling.add(call);
+    call.whenComplete((ok, error) -> settling.remove(call));
+    return call;
   }
 
   // ---- shutdown ----
@@ -363,6 +374,10 @@ final class SqsSubscription implements Subscription {
       // Those the pool still holds were claimed above: their release() is a no-op.
       pool.shutdown(options.shutdownTimeout()).forEach(Delivery::release);
       await(CompletableFuture.allOf(releases.toArray(new CompletableFuture<?>[0])), "release");
+      await(
+          CompletableFuture.allOf(settling.toArray(new CompletableFuture<?>[0]))
+              .handle((ok, error) -> null),
+          "settlements");
       DeleteBatcher del = deleter;
       if (del != null) {
         await(del.close(), "ack flush");
