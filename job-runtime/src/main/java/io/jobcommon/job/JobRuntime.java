@@ -196,8 +196,9 @@ public final class JobRuntime implements AutoCloseable {
 
   /**
    * Starts {@code consumers}, blocks until SIGTERM, SIGINT or {@link #close()}, then stops taking
-   * messages, lets running handlers finish (up to {@code JOB_SHUTDOWN_TIMEOUT}), closes the broker
-   * connection, flushes telemetry and returns. The runtime is closed afterwards.
+   * messages, lets running handlers finish and closes the broker connection (within {@code
+   * JOB_SHUTDOWN_TIMEOUT}), flushes telemetry (within {@code JOB_TELEMETRY_FLUSH_TIMEOUT}) and
+   * returns. The runtime is closed afterwards.
    *
    * @return {@value #EXIT_OK}, or {@value #EXIT_FAILURE} when handlers were still running at the
    *     deadline (their messages will be redelivered)

@@ -1,6 +1,7 @@
 package io.jobcommon.job;
 
 import io.jobcommon.messaging.Dispatcher;
+import io.jobcommon.messaging.spi.LogSafe;
 import io.jobcommon.messaging.spi.Transport;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
@@ -92,7 +93,8 @@ final class OrderedShutdown {
           what,
           TimeUnit.NANOSECONDS.toMillis(left));
     } catch (ExecutionException e) {
-      log.warn("{} failed", what, e.getCause());
+      // One line: the broker's exception text is neutralised, its stack trace is of no use here.
+      log.warn("{} failed: {}", what, LogSafe.of(e.getCause(), 1024));
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }

@@ -1,7 +1,6 @@
 package io.jobcommon.messaging.sqs;
 
 import io.jobcommon.messaging.ConsumerOptions;
-import io.jobcommon.messaging.spi.DeadLetters;
 import io.jobcommon.messaging.spi.Delivery;
 import io.jobcommon.messaging.spi.DeliveryHandler;
 import io.jobcommon.messaging.spi.HandlerPool;
@@ -54,9 +53,6 @@ final class SqsSubscription implements Subscription {
   private final CountDownLatch closedLatch = new CountDownLatch(1);
   private final Thread poller;
   private final Set<SqsDelivery> unsettled = ConcurrentHashMap.newKeySet();
-  // Visibility changes and dead-letter sends still out: close waits for them before the client
-  // goes (an interrupted handler's retry is issued just before the close).
-  private final Set<CompletableFuture<?>> settling = ConcurrentHashMap.newKeySet();
   private int inFlight;
   private boolean closing;
   private volatile boolean receiving = true;
@@ -64,6 +60,7 @@ final class SqsSubscription implements Subscription {
   // Set by the poller once the queue is resolved, before the first delivery exists.
   private volatile @Nullable QueueInfo info;
   private volatile @Nullable DeleteBatcher deleter;
+  private volatile @Nullable SqsSettlements settlements;
   private volatile @Nullable VisibilityHeartbeat heartbeat;
   private volatile @Nullable GroupSequencer groups;
 
@@ -212,6 +209,7 @@ final class SqsSubscription implements Subscription {
             q.url(),
             res.scheduler(),
             q.fifo() ? Duration.ZERO : res.deleteDelay()); // FIFO: a pending delete holds the group
+    settlements = new SqsSettlements(queue, q.url(), res, deleter);
     heartbeat =
         new VisibilityHeartbeat(
             res.client(), queue, q.url(), options.lease(), res.scheduler(), res.clock());
@@ -299,46 +297,15 @@ final class SqsSubscription implements Subscription {
   }
 
   CompletableFuture<Void> delete(SqsDelivery d) {
-    return deleter.delete(d.receiptHandle());
+    return settlements.delete(d);
   }
 
   CompletableFuture<Void> changeVisibility(SqsDelivery d, Duration delay) {
-    long wanted = (delay.toMillis() + 999) / 1000; // rounded up: never earlier than asked
-    long left = Duration.between(now(), d.receivedAt().plus(SqsLimits.MAX_VISIBILITY)).toSeconds();
-    long seconds = Math.max(0, Math.min(wanted, left));
-    if (seconds < wanted) {
-      log.warn(
-          "message {} of queue {}: visibility of {} s asked, but SQS allows only {} s more (12 h"
-              + " from receipt); it will come back sooner",
-          LogSafe.of(d.messageId()),
-          queue,
-          wanted,
-          seconds);
-    }
-    return tracked(
-        res.client()
-            .changeMessageVisibility(
-                b ->
-                    b.queueUrl(info.url())
-                        .receiptHandle(d.receiptHandle())
-                        .visibilityTimeout((int) seconds))
-            .thenApply(r -> null));
+    return settlements.changeVisibility(d, delay);
   }
 
   CompletableFuture<Void> deadLetter(SqsDelivery d, byte[] body, String reason) {
-    Map<String, String> jc = new java.util.LinkedHashMap<>();
-    DeadLetters.headers(Map.of(), queue, d.attempt(), reason, now()).forEach(jc::put);
-    return tracked(
-        res.sender()
-            .sendDeadLetter(
-                DeadLetters.queueName(queue), body, d.headers(), jc, d.groupId(), d.messageId())
-            .thenCompose(id -> delete(d)));
-  }
-
-  private <T> CompletableFuture<T> tracked(CompletableFuture<T> call) {
-    settling.add(call);
-    call.whenComplete((ok, error) -> settling.remove(call));
-    return call;
+    return settlements.deadLetter(d, body, reason);
   }
 
   // ---- shutdown ----
@@ -374,10 +341,10 @@ final class SqsSubscription implements Subscription {
       // Those the pool still holds were claimed above: their release() is a no-op.
       pool.shutdown(options.shutdownTimeout()).forEach(Delivery::release);
       await(CompletableFuture.allOf(releases.toArray(new CompletableFuture<?>[0])), "release");
-      await(
-          CompletableFuture.allOf(settling.toArray(new CompletableFuture<?>[0]))
-              .handle((ok, error) -> null),
-          "settlements");
+      SqsSettlements st = settlements;
+      if (st != null) {
+        await(st.inFlight(), "settlements");
+      }
       DeleteBatcher del = deleter;
       if (del != null) {
         await(del.close(), "ack flush");
