@@ -312,9 +312,9 @@ public final class SqsTransport implements Transport {
 
     /**
      * How long a call to SQS may go unanswered after it was due (at once for sends, acks and
-     * visibility changes; after the 20 s wait of a long poll) before {@link #isHealthy()} turns
-     * false and one warning is logged (default 10 s). The first answer turns it back, with one info
-     * line.
+     * visibility changes; after the 20 s wait of a long poll) before {@link
+     * SqsTransport#isHealthy()} turns false and one warning is logged (default 10 s). The first
+     * answer turns it back, with one info line.
      */
     public Builder setStallTimeout(Duration stallTimeout) {
       Objects.requireNonNull(stallTimeout, "stallTimeout");
