@@ -88,7 +88,7 @@ final class OrderedShutdown {
       return true;
     } catch (TimeoutException e) {
       log.warn(
-          "{} did not finish within the shutdown timeout ({} ms left for it); messages not"
+          "{} did not finish within the shutdown timeout (waited {} ms); messages not"
               + " acknowledged will be redelivered",
           what,
           TimeUnit.NANOSECONDS.toMillis(left));

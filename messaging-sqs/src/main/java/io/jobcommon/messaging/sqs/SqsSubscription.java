@@ -325,6 +325,7 @@ final class SqsSubscription implements Subscription {
       return;
     }
     try {
+      long started = System.nanoTime();
       stopping.countDown();
       CompletableFuture<ReceiveMessageResponse> call = receive;
       if (call != null) {
@@ -332,14 +333,16 @@ final class SqsSubscription implements Subscription {
       }
       // Received but not started: back to the queue now, not after the handlers drained.
       List<CompletableFuture<Void>> releases = releaseUnstarted();
-      join(poller);
       GroupSequencer g = groups;
       if (g != null) {
         g.close().forEach(Delivery::release); // already released above, unless just received
       }
+      // The handlers' time counts from the stop request. Those the pool still holds were claimed
+      // above: their release() is a no-op; what the poller hands it from now on is released.
+      Duration left = options.shutdownTimeout().minusNanos(System.nanoTime() - started);
+      pool.shutdown(left.isNegative() ? Duration.ZERO : left).forEach(Delivery::release);
+      join(poller);
       releases.addAll(releaseUnstarted()); // what the last receive brought in meanwhile
-      // Those the pool still holds were claimed above: their release() is a no-op.
-      pool.shutdown(options.shutdownTimeout()).forEach(Delivery::release);
       await(CompletableFuture.allOf(releases.toArray(new CompletableFuture<?>[0])), "release");
       SqsSettlements st = settlements;
       if (st != null) {
