@@ -70,7 +70,9 @@ class SqsSendOutcomeIT {
       long refusedMs;
       try (DeadCollector closed = DeadCollector.start(DeadCollector.Kind.REFUSING);
           SqsAsyncClient refusingClient =
-              sqs.client(URI.create(closed.endpoint()), ATTEMPT_TIMEOUT);
+              // A refusal is instant; a short attempt timeout on a loaded machine would turn a
+              // slow refusal into a timed-out attempt, which is rightly "outcome unknown".
+              sqs.client(URI.create(closed.endpoint()), Duration.ofSeconds(20));
           SqsTransport refusing = SqsTransport.builder().setClient(refusingClient).build()) {
         t0 = System.nanoTime();
         refused = sendFailure(MessageClient.create(refusing), queue, "refused");
