@@ -70,9 +70,8 @@ public final class JobRuntime implements AutoCloseable {
   /** Exit code of a configuration error found at start. */
   public static final int EXIT_CONFIGURATION_ERROR = 2;
 
-  static final Duration FLUSH_TIMEOUT = Duration.ofSeconds(10);
-
   private final Telemetry telemetry;
+  private final TelemetryShutdown telemetryShutdown;
   private final Transport transport;
   private final boolean ownsTransport;
   private final MessageClient client;
@@ -93,6 +92,7 @@ public final class JobRuntime implements AutoCloseable {
   private JobRuntime(
       JobRuntimeBuilder b, Telemetry telemetry, Transport raw, RuntimeSettings settings) {
     this.telemetry = telemetry;
+    this.telemetryShutdown = new TelemetryShutdown(telemetry, settings.telemetryFlushTimeout());
     this.ownsTransport = b.transport == null;
     OpenTelemetry otel = telemetry.openTelemetry();
     MessagingTelemetry.Builder tracing = MessagingTelemetry.builder(otel);
@@ -219,7 +219,11 @@ public final class JobRuntime implements AutoCloseable {
         throw new IllegalStateException("the job runtime is closed; build a new one");
       }
       if (dispatcher == null) {
-        dispatcher = Dispatcher.builder(transport).setClient(client).build();
+        // Consumers' own shutdown timeouts must not outlast the runtime's (the default is 30 s).
+        Transport capped =
+            new ShutdownCappedTransport(
+                transport, ShutdownCappedTransport.handlerTimeout(shutdownTimeout));
+        dispatcher = Dispatcher.builder(capped).setClient(client).build();
       }
       for (JobConsumer<?> consumer : consumers) {
         dispatcher.start(Objects.requireNonNull(consumer, "consumer"));
@@ -229,8 +233,9 @@ public final class JobRuntime implements AutoCloseable {
 
   /**
    * Starts {@code consumers}, blocks until SIGTERM, SIGINT or {@link #close()}, then stops taking
-   * messages, lets running handlers finish (up to {@code JOB_SHUTDOWN_TIMEOUT}), closes the broker
-   * connection, flushes telemetry and returns. The runtime is closed afterwards.
+   * messages, lets running handlers finish and closes the broker connection (within {@code
+   * JOB_SHUTDOWN_TIMEOUT}), flushes telemetry (within {@code JOB_TELEMETRY_FLUSH_TIMEOUT}) and
+   * returns. The runtime is closed afterwards.
    *
    * @return {@value #EXIT_OK}, or {@value #EXIT_FAILURE} when handlers were still running at the
    *     deadline (their messages will be redelivered)
@@ -273,7 +278,7 @@ public final class JobRuntime implements AutoCloseable {
       }
     }
     int exitCode = ScheduledRun.run(tracer, client, jobName, job);
-    telemetry.flush(FLUSH_TIMEOUT);
+    telemetryShutdown.flush();
     return exitCode;
   }
 
@@ -354,12 +359,7 @@ public final class JobRuntime implements AutoCloseable {
       return ok;
     }
     try {
-      long wait =
-          shutdownTimeout
-                  .plus(OrderedShutdown.TRANSPORT_CLOSE_TIMEOUT)
-                  .plus(FLUSH_TIMEOUT)
-                  .toMillis()
-              * 2;
+      long wait = shutdownTimeout.plus(telemetryShutdown.budget()).toMillis() * 2;
       return closed.get(wait, TimeUnit.MILLISECONDS);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
@@ -380,7 +380,7 @@ public final class JobRuntime implements AutoCloseable {
     consumerMetrics.close();
     boolean ok =
         OrderedShutdown.run(
-            shutdownTimeout, d, ownsTransport ? transport : null, telemetry, health);
+            shutdownTimeout, d, ownsTransport ? transport : null, telemetryShutdown, health);
     logExport.close(); // after the flush: the shutdown's own log lines went out too
     if (shutdownHook != null && Thread.currentThread() != shutdownHook) {
       try {
@@ -441,7 +441,7 @@ public final class JobRuntime implements AutoCloseable {
           raw.close();
         }
         if (telemetry != null) {
-          telemetry.shutdown(FLUSH_TIMEOUT);
+          telemetry.shutdown(settings.telemetryFlushTimeout());
         }
         throw e;
       }

@@ -21,8 +21,10 @@ final class RuntimeSettings {
   static final String ENV = "ENV";
   static final String VERSION = "VERSION";
   static final String JOB_TRACES_KEEP_ERRORS = "JOB_TRACES_KEEP_ERRORS";
+  static final String JOB_TELEMETRY_FLUSH_TIMEOUT = "JOB_TELEMETRY_FLUSH_TIMEOUT";
 
   static final Duration DEFAULT_SHUTDOWN_TIMEOUT = Duration.ofSeconds(30);
+  static final Duration DEFAULT_TELEMETRY_FLUSH_TIMEOUT = Duration.ofSeconds(5);
 
   private final Optional<String> broker;
   private final Duration shutdownTimeout;
@@ -31,6 +33,7 @@ final class RuntimeSettings {
   private final Optional<String> environmentName;
   private final Optional<String> version;
   private final boolean keepErrors;
+  private final Duration telemetryFlushTimeout;
 
   private RuntimeSettings(
       Optional<String> broker,
@@ -39,7 +42,8 @@ final class RuntimeSettings {
       Optional<String> serviceName,
       Optional<String> environmentName,
       Optional<String> version,
-      boolean keepErrors) {
+      boolean keepErrors,
+      Duration telemetryFlushTimeout) {
     this.broker = broker;
     this.shutdownTimeout = shutdownTimeout;
     this.healthPort = healthPort;
@@ -47,6 +51,7 @@ final class RuntimeSettings {
     this.environmentName = environmentName;
     this.version = version;
     this.keepErrors = keepErrors;
+    this.telemetryFlushTimeout = telemetryFlushTimeout;
   }
 
   /**
@@ -66,7 +71,8 @@ final class RuntimeSettings {
         env.get(SERVICE_NAME),
         env.get(ENV),
         env.get(VERSION),
-        env.getBoolean(JOB_TRACES_KEEP_ERRORS, false));
+        env.getBoolean(JOB_TRACES_KEEP_ERRORS, false),
+        env.getDuration(JOB_TELEMETRY_FLUSH_TIMEOUT, DEFAULT_TELEMETRY_FLUSH_TIMEOUT));
   }
 
   private static OptionalInt parsePort(Optional<String> value) {
@@ -97,6 +103,14 @@ final class RuntimeSettings {
   /** {@code JOB_SHUTDOWN_TIMEOUT}, 30 s when absent. */
   Duration shutdownTimeout() {
     return shutdownTimeout;
+  }
+
+  /**
+   * {@code JOB_TELEMETRY_FLUSH_TIMEOUT}, 5 s when absent: how long the way out waits for telemetry
+   * after the broker connection closed, however the collector behaves.
+   */
+  Duration telemetryFlushTimeout() {
+    return telemetryFlushTimeout;
   }
 
   /** {@code JOB_HEALTH_PORT}, if set. */

@@ -65,6 +65,8 @@ final class Telemetry {
   private final @Nullable OpenTelemetrySdk sdk;
   private final boolean owned;
   private final @Nullable SpanCounter counter;
+  // Held because java.util.logging references loggers weakly: the bridge must outlive a GC.
+  private java.util.logging.@Nullable Logger julBridge;
 
   private Telemetry(
       OpenTelemetry openTelemetry,
@@ -108,6 +110,8 @@ final class Telemetry {
       RuntimeSettings settings,
       @Nullable String codeServiceName,
       Map<String, String> exportDefaults) {
+    // First, so that the SDK's own java.util.logging output goes through SLF4J from the start.
+    java.util.logging.Logger bridge = JulToSlf4j.install();
     SpanCounter counter = new SpanCounter();
     List<SpanExporter> exporters = new ArrayList<>();
     try {
@@ -144,7 +148,9 @@ final class Telemetry {
                   })
               .build()
               .getOpenTelemetrySdk();
-      return new Telemetry(sdk, sdk, true, counter);
+      Telemetry telemetry = new Telemetry(sdk, sdk, true, counter);
+      telemetry.julBridge = bridge;
+      return telemetry;
     } catch (RuntimeException e) {
       if (isConfigurationError(e)) {
         throw translate(e, environment);
@@ -317,9 +323,12 @@ final class Telemetry {
       return true;
     }
     CompletableResultCode result =
-        CompletableResultCode.ofAll(
-            List.of(
-                sdk.getSdkTracerProvider().forceFlush(), sdk.getSdkMeterProvider().forceFlush()));
+        TelemetryShutdown.inBackground(
+            () ->
+                CompletableResultCode.ofAll(
+                    List.of(
+                        sdk.getSdkTracerProvider().forceFlush(),
+                        sdk.getSdkMeterProvider().forceFlush())));
     result.join(timeout.toMillis(), TimeUnit.MILLISECONDS);
     if (!result.isSuccess()) {
       log.error(
@@ -334,16 +343,20 @@ final class Telemetry {
   }
 
   /**
-   * Flushes, then shuts the SDK down when the runtime built it, then logs one line with how many
-   * spans were exported and dropped.
+   * Flushes, then shuts the SDK down when the runtime built it, both within {@code timeout}, then
+   * logs one line with how many spans were exported and dropped.
    *
    * @return whether the flush and shutdown finished in time and succeeded
    */
   boolean shutdown(Duration timeout) {
-    boolean ok = flush(timeout);
+    // One deadline for both steps: with the collector down each would otherwise wait in full.
+    long deadline = System.nanoTime() + timeout.toNanos();
+    // A zero budget (a flush already failed on the way out) goes straight to the SDK's shutdown.
+    boolean ok = !timeout.isZero() && flush(timeout);
     if (owned && sdk != null) {
-      CompletableResultCode result = sdk.shutdown();
-      result.join(timeout.toMillis(), TimeUnit.MILLISECONDS);
+      CompletableResultCode result = TelemetryShutdown.inBackground(sdk::shutdown);
+      long left = Math.max(0, deadline - System.nanoTime());
+      result.join(left, TimeUnit.NANOSECONDS);
       ok &= result.isSuccess();
     }
     if (counter != null) {

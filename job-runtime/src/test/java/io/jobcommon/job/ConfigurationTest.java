@@ -44,6 +44,11 @@ class ConfigurationTest {
             "JOB_SHUTDOWN_TIMEOUT is not a duration: '-5s' (expected a number with a unit, such as"
                 + " 30s, 500ms, 5m or 1h)"),
         Arguments.of(
+            Map.of("MESSAGING_BROKER", "in-memory", "JOB_TELEMETRY_FLUSH_TIMEOUT", "a while"),
+            "JOB_TELEMETRY_FLUSH_TIMEOUT",
+            "JOB_TELEMETRY_FLUSH_TIMEOUT is not a duration: 'a while' (expected a number with a"
+                + " unit, such as 30s, 500ms, 5m or 1h)"),
+        Arguments.of(
             Map.of("MESSAGING_BROKER", "in-memory", "JOB_HEALTH_PORT", "http"),
             "JOB_HEALTH_PORT",
             "JOB_HEALTH_PORT is not a port number: 'http' (expected 1-65535, or 0 for any free"

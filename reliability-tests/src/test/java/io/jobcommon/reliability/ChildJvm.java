@@ -109,6 +109,11 @@ final class ChildJvm implements AutoCloseable {
     return await(timeout);
   }
 
+  /** SIGTERM, without waiting. */
+  void signalTerminate() {
+    process.destroy();
+  }
+
   /** Waits up to {@code timeout} for the child to exit by itself; returns its exit code. */
   int await(Duration timeout) {
     try {

@@ -92,6 +92,19 @@ final class SqsBroker implements AutoCloseable {
         .build();
   }
 
+  /**
+   * A raw client of {@code endpoint} that gives up on an attempt after {@code attemptTimeout} (the
+   * SDK's default would wait for its 30 s read timeout, three times).
+   */
+  SqsAsyncClient client(URI endpoint, java.time.Duration attemptTimeout) {
+    return SqsAsyncClient.builder()
+        .region(Region.of(REGION))
+        .endpointOverride(endpoint)
+        .credentialsProvider(credentials())
+        .overrideConfiguration(o -> o.apiCallAttemptTimeout(attemptTimeout))
+        .build();
+  }
+
   /** The environment a child JVM needs to reach this server through the job runtime. */
   Map<String, String> childEnv() {
     return Map.of(

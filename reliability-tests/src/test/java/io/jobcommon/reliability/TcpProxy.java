@@ -14,10 +14,11 @@ import org.slf4j.LoggerFactory;
 
 /**
  * A TCP proxy on 127.0.0.1 in front of a local server, that can be cut (every connection closed,
- * the port no longer listening: connections are refused) and restored on the same port, or
- * blackholed (connections stay open and new ones are accepted, but no byte is forwarded either way:
- * a stalled peer or a half-open connection) and resumed. How the suite takes a broker away while
- * the broker itself (and its queues) stays up. Thread-safe.
+ * the port no longer listening: connections are refused) and restored on the same port; blackholed
+ * (connections stay open and new ones are accepted, but no byte is forwarded either way: a stalled
+ * peer or a half-open connection) and then resumed (what was held back goes through) or healed
+ * (connections closed); or made to swallow the server's answers. How the suite takes a broker away
+ * while the broker itself (and its queues) stays up. Thread-safe.
  */
 final class TcpProxy implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(TcpProxy.class);
@@ -26,8 +27,11 @@ final class TcpProxy implements AutoCloseable {
   private final int port;
   private final Set<Socket> sockets = ConcurrentHashMap.newKeySet();
   private ServerSocket listener;
+  // What the proxy passes: everything, requests only (answers are swallowed), or nothing (new
+  // connections are accepted and read, never answered): a half-open path to the server.
+  private volatile boolean dropAnswers;
   private final Object flow = new Object();
-  private boolean blackholed;
+  private boolean held;
 
   private TcpProxy(int targetPort, ServerSocket listener) {
     this.targetPort = targetPort;
@@ -55,18 +59,31 @@ final class TcpProxy implements AutoCloseable {
     log.info("proxy 127.0.0.1:{} cut", port);
   }
 
-  /** Stops forwarding bytes, in both directions, on every connection; nothing is closed. */
+  /**
+   * From now on, requests still reach the server but its answers are swallowed: a request's outcome
+   * is decided but never reported. {@link #heal()} ends it.
+   */
+  void swallowAnswers() {
+    dropAnswers = true;
+    log.info("proxy 127.0.0.1:{} swallows answers", port);
+  }
+
+  /**
+   * From now on, nothing passes in either direction, but connections stay open and new ones are
+   * accepted: a blackhole. What is held back goes through after {@link #resume()}; {@link #heal()}
+   * drops it with the connections.
+   */
   void blackhole() {
     synchronized (flow) {
-      blackholed = true;
+      held = true;
     }
     log.info("proxy 127.0.0.1:{} blackholed", port);
   }
 
-  /** Forwards bytes again (what was held back goes through). */
+  /** Forwards bytes again, what was held back first; the connections stay open. */
   void resume() {
     synchronized (flow) {
-      blackholed = false;
+      held = false;
       flow.notifyAll();
     }
     log.info("proxy 127.0.0.1:{} resumed", port);
@@ -74,7 +91,7 @@ final class TcpProxy implements AutoCloseable {
 
   private void awaitFlowing() throws IOException {
     synchronized (flow) {
-      while (blackholed) {
+      while (held) {
         try {
           flow.wait();
         } catch (InterruptedException e) {
@@ -83,6 +100,19 @@ final class TcpProxy implements AutoCloseable {
         }
       }
     }
+  }
+
+  /** Passes everything again; connections opened during the fault are closed (they lost data). */
+  synchronized void heal() {
+    dropAnswers = false;
+    synchronized (flow) {
+      held = false;
+      flow.notifyAll();
+    }
+    for (Socket s : sockets) {
+      close(s);
+    }
+    log.info("proxy 127.0.0.1:{} healed", port);
   }
 
   /** Listens again on the same port. */
@@ -109,8 +139,8 @@ final class TcpProxy implements AutoCloseable {
                   Socket upstream = new Socket(InetAddress.getLoopbackAddress(), targetPort);
                   sockets.add(client);
                   sockets.add(upstream);
-                  pipe(client, upstream);
-                  pipe(upstream, client);
+                  pipe(client, upstream, true);
+                  pipe(upstream, client, false);
                 } catch (IOException e) {
                   // closed by cut(), or the target refused: the client sees its connection drop
                 }
@@ -121,7 +151,7 @@ final class TcpProxy implements AutoCloseable {
     t.start();
   }
 
-  private void pipe(Socket from, Socket to) {
+  private void pipe(Socket from, Socket to, boolean requests) {
     Thread t =
         new Thread(
             () -> {
@@ -130,6 +160,9 @@ final class TcpProxy implements AutoCloseable {
                   OutputStream out = to.getOutputStream()) {
                 for (int n = in.read(buf); n >= 0; n = in.read(buf)) {
                   awaitFlowing();
+                  if (!requests && dropAnswers) {
+                    continue; // swallowed
+                  }
                   out.write(buf, 0, n);
                   out.flush();
                 }

@@ -1,5 +1,6 @@
 package io.jobcommon.messaging.sqs;
 
+import io.jobcommon.messaging.spi.LogSafe;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -137,9 +138,9 @@ final class DeleteBatcher {
                                   "SQS refused to delete a message of queue '"
                                       + queue
                                       + "': "
-                                      + bad.code()
+                                      + LogSafe.of(bad.code())
                                       + " "
-                                      + bad.message()));
+                                      + LogSafe.of(bad.message())));
                     }
                     chunk.forEach(
                         p ->

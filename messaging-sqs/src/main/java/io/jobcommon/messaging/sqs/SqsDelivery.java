@@ -5,6 +5,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Supplier;
 import org.jspecify.annotations.Nullable;
@@ -36,6 +37,7 @@ final class SqsDelivery extends AbstractDelivery {
   private final Object lock = new Object();
   // Handler returned + settled: both must happen before the next message of a FIFO group starts.
   private final AtomicInteger openSteps = new AtomicInteger(2);
+  private final AtomicBoolean claimed = new AtomicBoolean();
   private volatile Instant visibleUntil;
   private volatile Outcome outcome = Outcome.RELEASE;
   private CompletableFuture<Void> heartbeat = CompletableFuture.completedFuture(null);
@@ -99,6 +101,14 @@ final class SqsDelivery extends AbstractDelivery {
     }
   }
 
+  /**
+   * Claims the delivery for its handler, or for a release at shutdown: whichever comes first wins,
+   * so a message released because it never started is never handled as well.
+   */
+  boolean claim() {
+    return claimed.compareAndSet(false, true);
+  }
+
   /** The handler returned. */
   void handlerReturned() {
     step();
@@ -115,7 +125,7 @@ final class SqsDelivery extends AbstractDelivery {
   @Override
   protected CompletableFuture<Void> doAck() {
     settledAs(Outcome.ACK);
-    return owner.delete(this);
+    return Uninterrupted.call(() -> owner.delete(this));
   }
 
   @Override
@@ -127,7 +137,7 @@ final class SqsDelivery extends AbstractDelivery {
   @Override
   protected CompletableFuture<Void> doDeadLetter(String reason) {
     settledAs(Outcome.DEAD_LETTER);
-    return owner.deadLetter(this, bodyBytes(), reason);
+    return Uninterrupted.call(() -> owner.deadLetter(this, bodyBytes(), reason));
   }
 
   @Override
@@ -160,7 +170,8 @@ final class SqsDelivery extends AbstractDelivery {
     synchronized (lock) {
       pending = heartbeat;
     }
-    return pending.handle((ok, error) -> null).thenCompose(ignored -> change.get());
+    return Uninterrupted.call(
+        () -> pending.handle((ok, error) -> null).thenCompose(ignored -> change.get()));
   }
 
   @Override

@@ -6,6 +6,8 @@ import io.jobcommon.messaging.MessageTooLargeException;
 import io.jobcommon.messaging.MessagingException;
 import io.jobcommon.messaging.OutgoingMessage;
 import io.jobcommon.messaging.SendFailedException;
+import io.jobcommon.messaging.SendOutcomeUnknownException;
+import io.jobcommon.messaging.spi.LogSafe;
 import io.jobcommon.messaging.sqs.QueueDirectory.QueueInfo;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -293,9 +295,9 @@ final class SqsSender {
                         "SQS refused the message to queue '"
                             + queue
                             + "': "
-                            + bad.code()
+                            + LogSafe.of(bad.code())
                             + " "
-                            + bad.message()
+                            + LogSafe.of(bad.message())
                             + (Boolean.TRUE.equals(bad.senderFault())
                                 ? " (the message itself is at fault; fix it before sending again)"
                                 : " (a service-side failure; send it again)"),
@@ -305,11 +307,12 @@ final class SqsSender {
                 if (!sent.containsKey(i) && !failed.containsKey(i)) {
                   failed.put(
                       i,
-                      new SendFailedException(
+                      new SendOutcomeUnknownException(
                           queue,
                           "SQS returned no result for a message to queue '"
                               + queue
-                              + "'; it may or may not have been sent",
+                              + "'; it may have been stored: resend with the same deduplication"
+                              + " id (FIFO queues) or make the consumer idempotent",
                           null));
                 }
               }
@@ -387,13 +390,27 @@ final class SqsSender {
           queue, "it may have been deleted; create it again, then send again", e);
     }
     lastCallFailed = true;
+    String what = LogSafe.of(e.getMessage(), 512);
+    if (SendOutcome.mayHaveBeenStored(e)) {
+      return new SendOutcomeUnknownException(
+          queue,
+          "sending to queue '"
+              + queue
+              + "' did not complete: "
+              + what
+              + "; the request may have reached SQS, so the message may have been stored. Sending"
+              + " it again may deliver it twice: resend with the same deduplication id (FIFO"
+              + " queues) or make the consumer idempotent",
+          e);
+    }
     return new SendFailedException(
         queue,
         "sending to queue '"
             + queue
             + "' failed: "
-            + e.getMessage()
-            + "; the message was not sent, send it again",
+            + what
+            + "; the request never reached SQS or SQS refused it, so the message was not sent;"
+            + " send it again",
         e);
   }
 }

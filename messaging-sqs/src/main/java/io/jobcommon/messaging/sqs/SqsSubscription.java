@@ -1,10 +1,10 @@
 package io.jobcommon.messaging.sqs;
 
 import io.jobcommon.messaging.ConsumerOptions;
-import io.jobcommon.messaging.spi.DeadLetters;
 import io.jobcommon.messaging.spi.Delivery;
 import io.jobcommon.messaging.spi.DeliveryHandler;
 import io.jobcommon.messaging.spi.HandlerPool;
+import io.jobcommon.messaging.spi.LogSafe;
 import io.jobcommon.messaging.spi.Subscription;
 import io.jobcommon.messaging.sqs.QueueDirectory.QueueInfo;
 import java.time.Duration;
@@ -12,8 +12,10 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -50,6 +52,7 @@ final class SqsSubscription implements Subscription {
   private final CountDownLatch stopping = new CountDownLatch(1);
   private final CountDownLatch closedLatch = new CountDownLatch(1);
   private final Thread poller;
+  private final Set<SqsDelivery> unsettled = ConcurrentHashMap.newKeySet();
   private int inFlight;
   private boolean closing;
   private volatile boolean receiving = true;
@@ -57,6 +60,7 @@ final class SqsSubscription implements Subscription {
   // Set by the poller once the queue is resolved, before the first delivery exists.
   private volatile @Nullable QueueInfo info;
   private volatile @Nullable DeleteBatcher deleter;
+  private volatile @Nullable SqsSettlements settlements;
   private volatile @Nullable VisibilityHeartbeat heartbeat;
   private volatile @Nullable GroupSequencer groups;
 
@@ -77,7 +81,9 @@ final class SqsSubscription implements Subscription {
             options.concurrency(),
             d -> {
               try {
-                handler.handle(d);
+                if (((SqsDelivery) d).claim()) {
+                  handler.handle(d);
+                }
               } finally {
                 ((SqsDelivery) d).handlerReturned();
               }
@@ -155,7 +161,7 @@ final class SqsSubscription implements Subscription {
               "receiving from queue {} failed: {}; retrying with backoff up to {} s (logged once"
                   + " until it works again)",
               queue,
-              cause.toString(),
+              LogSafe.of(cause, 1024),
               Backoff.MAX.toSeconds());
         }
         try {
@@ -203,6 +209,7 @@ final class SqsSubscription implements Subscription {
             q.url(),
             res.scheduler(),
             q.fifo() ? Duration.ZERO : res.deleteDelay()); // FIFO: a pending delete holds the group
+    settlements = new SqsSettlements(queue, q.url(), res, deleter);
     heartbeat =
         new VisibilityHeartbeat(
             res.client(), queue, q.url(), options.lease(), res.scheduler(), res.clock());
@@ -235,6 +242,7 @@ final class SqsSubscription implements Subscription {
     Instant leaseEnd = asked.plusSeconds(leaseSeconds);
     for (Message m : messages) {
       SqsDelivery d = toDelivery(m, leaseEnd);
+      unsettled.add(d);
       heartbeat.track(d);
       GroupSequencer g = groups;
       if (g != null) {
@@ -252,7 +260,8 @@ final class SqsSubscription implements Subscription {
     try {
       attempt = Math.max(1, Integer.parseInt(system.getOrDefault("ApproximateReceiveCount", "1")));
     } catch (NumberFormatException e) {
-      log.debug("message {} of queue {} has no usable receive count", m.messageId(), queue);
+      log.debug(
+          "message {} of queue {} has no usable receive count", LogSafe.of(m.messageId()), queue);
     }
     SqsDelivery d =
         new SqsDelivery(
@@ -272,6 +281,7 @@ final class SqsSubscription implements Subscription {
   // ---- settling (called by SqsDelivery) ----
 
   void onSettled(SqsDelivery d) {
+    unsettled.remove(d);
     VisibilityHeartbeat h = heartbeat;
     if (h != null) {
       h.untrack(d);
@@ -290,38 +300,15 @@ final class SqsSubscription implements Subscription {
   }
 
   CompletableFuture<Void> delete(SqsDelivery d) {
-    return deleter.delete(d.receiptHandle());
+    return settlements.delete(d);
   }
 
   CompletableFuture<Void> changeVisibility(SqsDelivery d, Duration delay) {
-    long wanted = (delay.toMillis() + 999) / 1000; // rounded up: never earlier than asked
-    long left = Duration.between(now(), d.receivedAt().plus(SqsLimits.MAX_VISIBILITY)).toSeconds();
-    long seconds = Math.max(0, Math.min(wanted, left));
-    if (seconds < wanted) {
-      log.warn(
-          "message {} of queue {}: visibility of {} s asked, but SQS allows only {} s more (12 h"
-              + " from receipt); it will come back sooner",
-          d.messageId(),
-          queue,
-          wanted,
-          seconds);
-    }
-    return res.client()
-        .changeMessageVisibility(
-            b ->
-                b.queueUrl(info.url())
-                    .receiptHandle(d.receiptHandle())
-                    .visibilityTimeout((int) seconds))
-        .thenApply(r -> null);
+    return settlements.changeVisibility(d, delay);
   }
 
   CompletableFuture<Void> deadLetter(SqsDelivery d, byte[] body, String reason) {
-    Map<String, String> jc = new java.util.LinkedHashMap<>();
-    DeadLetters.headers(Map.of(), queue, d.attempt(), reason, now()).forEach(jc::put);
-    return res.sender()
-        .sendDeadLetter(
-            DeadLetters.queueName(queue), body, d.headers(), jc, d.groupId(), d.messageId())
-        .thenCompose(id -> delete(d));
+    return settlements.deadLetter(d, body, reason);
   }
 
   // ---- shutdown ----
@@ -341,21 +328,29 @@ final class SqsSubscription implements Subscription {
       return;
     }
     try {
+      long started = System.nanoTime();
       stopping.countDown();
       CompletableFuture<ReceiveMessageResponse> call = receive;
       if (call != null) {
         call.cancel(true);
       }
-      join(poller);
-      List<Delivery> unstarted = new ArrayList<>();
+      // Received but not started: back to the queue now, not after the handlers drained.
+      List<CompletableFuture<Void>> releases = releaseUnstarted();
       GroupSequencer g = groups;
       if (g != null) {
-        unstarted.addAll(g.close());
+        g.close().forEach(Delivery::release); // already released above, unless just received
       }
-      unstarted.addAll(pool.shutdown(options.shutdownTimeout()));
-      List<CompletableFuture<Void>> releases = new ArrayList<>();
-      unstarted.forEach(d -> releases.add(d.release()));
+      // The handlers' time counts from the stop request. Those the pool still holds were claimed
+      // above: their release() is a no-op; what the poller hands it from now on is released.
+      Duration left = options.shutdownTimeout().minusNanos(System.nanoTime() - started);
+      pool.shutdown(left.isNegative() ? Duration.ZERO : left).forEach(Delivery::release);
+      join(poller);
+      releases.addAll(releaseUnstarted()); // what the last receive brought in meanwhile
       await(CompletableFuture.allOf(releases.toArray(new CompletableFuture<?>[0])), "release");
+      SqsSettlements st = settlements;
+      if (st != null) {
+        await(st.inFlight(), "settlements");
+      }
       DeleteBatcher del = deleter;
       if (del != null) {
         await(del.close(), "ack flush");
@@ -370,6 +365,16 @@ final class SqsSubscription implements Subscription {
       closedLatch.countDown();
       onClosed.accept(this);
     }
+  }
+
+  private List<CompletableFuture<Void>> releaseUnstarted() {
+    List<CompletableFuture<Void>> releases = new ArrayList<>();
+    for (SqsDelivery d : unsettled) {
+      if (d.claim()) {
+        releases.add(d.release());
+      }
+    }
+    return releases;
   }
 
   private void awaitClosed() {
@@ -391,7 +396,7 @@ final class SqsSubscription implements Subscription {
               + " settled",
           what,
           queue,
-          e.toString());
+          LogSafe.of(e, 1024));
     }
   }
 

@@ -70,6 +70,12 @@ public final class SqsTransport implements Transport {
   /** Receives before SQS moves a message to its dead-letter queue, on queues this creates. */
   public static final int DEFAULT_DEAD_LETTER_MAX_RECEIVE_COUNT = 20;
 
+  /**
+   * How long a call to SQS may go unanswered after it was due before the transport reports itself
+   * unhealthy.
+   */
+  public static final Duration DEFAULT_STALL_TIMEOUT = Duration.ofSeconds(10);
+
   /** How long an ack waits for others to share a DeleteMessageBatch call. */
   public static final Duration DEFAULT_DELETE_FLUSH_DELAY = Duration.ofMillis(100);
 
@@ -84,6 +90,7 @@ public final class SqsTransport implements Transport {
   private final ScheduledThreadPoolExecutor scheduler;
   private final Set<SqsSubscription> subscriptions = new CopyOnWriteArraySet<>();
   private final AtomicBoolean closed = new AtomicBoolean();
+  private final StallWatchdog watchdog;
 
   private SqsTransport(
       Builder b,
@@ -93,8 +100,10 @@ public final class SqsTransport implements Transport {
     this.client = client;
     this.ownsClient = ownsClient;
     this.eventLoops = eventLoops;
-    QueueDirectory queues = new QueueDirectory(client, b.autoCreateQueues, b.maxReceiveCount);
-    this.sender = new SqsSender(client, queues);
+    this.watchdog = new StallWatchdog(b.stallTimeout, System::nanoTime);
+    SqsAsyncClient watched = new WatchedSqsClient(client, watchdog);
+    QueueDirectory queues = new QueueDirectory(watched, b.autoCreateQueues, b.maxReceiveCount);
+    this.sender = new SqsSender(watched, queues);
     this.scheduler =
         new ScheduledThreadPoolExecutor(
             1,
@@ -104,7 +113,8 @@ public final class SqsTransport implements Transport {
               return t;
             });
     this.scheduler.setRemoveOnCancelPolicy(true);
-    this.resources = new SqsResources(client, queues, sender, scheduler, b.clock, b.deleteDelay);
+    this.resources = new SqsResources(watched, queues, sender, scheduler, b.clock, b.deleteDelay);
+    watchdog.start(scheduler);
   }
 
   /** A builder; {@link Builder#setRegion} or {@link Builder#setClient} is usually all it needs. */
@@ -124,7 +134,7 @@ public final class SqsTransport implements Transport {
     if (closed.get()) {
       return CompletableFuture.failedFuture(new ClientClosedException(message.queue()));
     }
-    return sender.send(message);
+    return Uninterrupted.call(() -> sender.send(message));
   }
 
   /**
@@ -139,7 +149,7 @@ public final class SqsTransport implements Transport {
       String queue = messages.isEmpty() ? "(none)" : messages.get(0).queue();
       return CompletableFuture.failedFuture(new ClientClosedException(queue));
     }
-    return sender.sendBatch(List.copyOf(messages));
+    return Uninterrupted.call(() -> sender.sendBatch(List.copyOf(messages)));
   }
 
   /**
@@ -191,10 +201,13 @@ public final class SqsTransport implements Transport {
     return Optional.of(new SqsQueueAdmin(client));
   }
 
-  /** Open, the last send reached SQS, and every subscription is receiving. */
+  /**
+   * Open, SQS answers (no call unanswered for longer than the stall timeout after it was due), the
+   * last send reached SQS, and every subscription is receiving.
+   */
   @Override
   public boolean isHealthy() {
-    if (closed.get() || sender.lastCallFailed()) {
+    if (closed.get() || watchdog.isStalled() || sender.lastCallFailed()) {
       return false;
     }
     for (SqsSubscription s : subscriptions) {
@@ -228,6 +241,7 @@ public final class SqsTransport implements Transport {
         break;
       }
     }
+    watchdog.stop();
     scheduler.shutdown();
     if (ownsClient) {
       client.close();
@@ -257,6 +271,7 @@ public final class SqsTransport implements Transport {
     private boolean autoCreateQueues;
     private int maxReceiveCount = DEFAULT_DEAD_LETTER_MAX_RECEIVE_COUNT;
     private Duration deleteDelay = DEFAULT_DELETE_FLUSH_DELAY;
+    private Duration stallTimeout = DEFAULT_STALL_TIMEOUT;
     private Clock clock = Clock.systemUTC();
 
     private Builder() {}
@@ -326,6 +341,21 @@ public final class SqsTransport implements Transport {
         throw new IllegalArgumentException("delete flush delay must not be negative: " + delay);
       }
       this.deleteDelay = delay;
+      return this;
+    }
+
+    /**
+     * How long a call to SQS may go unanswered after it was due (at once for sends, acks and
+     * visibility changes; after the 20 s wait of a long poll) before {@link
+     * SqsTransport#isHealthy()} turns false and one warning is logged (default 10 s). The first
+     * answer turns it back, with one info line.
+     */
+    public Builder setStallTimeout(Duration stallTimeout) {
+      Objects.requireNonNull(stallTimeout, "stallTimeout");
+      if (stallTimeout.isNegative() || stallTimeout.isZero()) {
+        throw new IllegalArgumentException("stall timeout must be positive: " + stallTimeout);
+      }
+      this.stallTimeout = stallTimeout;
       return this;
     }
 

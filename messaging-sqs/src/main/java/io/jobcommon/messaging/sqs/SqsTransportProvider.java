@@ -6,6 +6,7 @@ import io.jobcommon.messaging.spi.TransportProvider;
 import io.jobcommon.messaging.spi.TransportSettings;
 import java.net.URI;
 import java.net.URISyntaxException;
+import java.time.Duration;
 import java.util.Optional;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.AwsSessionCredentials;
@@ -23,6 +24,8 @@ import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
  *       queue (development); default {@code false}.
  *   <li>{@code SQS_MAX_RECEIVE_COUNT}: the RedrivePolicy {@code maxReceiveCount} of created queues;
  *       default {@value SqsTransport#DEFAULT_DEAD_LETTER_MAX_RECEIVE_COUNT}.
+ *   <li>{@code SQS_STALL_TIMEOUT}: how long a call to SQS may go unanswered after it was due before
+ *       the transport reports unhealthy; default 10 s.
  *   <li>Credentials: the SDK's default chain; or {@code AWS_ACCESS_KEY_ID} and {@code
  *       AWS_SECRET_ACCESS_KEY} (and {@code AWS_SESSION_TOKEN}) when the settings hold them.
  * </ul>
@@ -34,6 +37,7 @@ public final class SqsTransportProvider implements TransportProvider {
   static final String ENDPOINT = "SQS_ENDPOINT";
   static final String AUTO_CREATE = "SQS_AUTO_CREATE_QUEUES";
   static final String MAX_RECEIVE_COUNT = "SQS_MAX_RECEIVE_COUNT";
+  static final String STALL_TIMEOUT = "SQS_STALL_TIMEOUT";
   static final String ACCESS_KEY = "AWS_ACCESS_KEY_ID";
   static final String SECRET_KEY = "AWS_SECRET_ACCESS_KEY";
   static final String SESSION_TOKEN = "AWS_SESSION_TOKEN";
@@ -65,6 +69,13 @@ public final class SqsTransportProvider implements TransportProvider {
           MAX_RECEIVE_COUNT, MAX_RECEIVE_COUNT + " is over the SQS maximum of 1000: '" + max + "'");
     }
     b.setDeadLetterMaxReceiveCount(max);
+    Duration stall = settings.getDuration(STALL_TIMEOUT, SqsTransport.DEFAULT_STALL_TIMEOUT);
+    if (stall.isZero()) {
+      throw new ConfigurationException(
+          STALL_TIMEOUT,
+          STALL_TIMEOUT + " must be positive: '0' (expected a duration such as 10s)");
+    }
+    b.setStallTimeout(stall);
     Optional<String> key = settings.get(ACCESS_KEY);
     Optional<String> secret = settings.get(SECRET_KEY);
     if (key.isPresent() != secret.isPresent()) {

@@ -1,5 +1,6 @@
 package io.jobcommon.messaging.sqs;
 
+import io.jobcommon.messaging.spi.LogSafe;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -78,7 +79,10 @@ final class VisibilityHeartbeat {
     try {
       extendDue();
     } catch (RuntimeException e) { // the scheduler would silently drop a task that throws
-      log.warn("visibility heartbeat of queue {} failed; retrying at the next beat", queue, e);
+      log.warn(
+          "visibility heartbeat of queue {} failed; retrying at the next beat: {}",
+          queue,
+          LogSafe.of(e, 1024));
     }
   }
 
@@ -98,7 +102,7 @@ final class VisibilityHeartbeat {
         log.warn(
             "message {} of queue {} has been unsettled for 12 h, the SQS limit; it becomes visible"
                 + " again and will be redelivered",
-            d.messageId(),
+            LogSafe.of(d.messageId()),
             queue);
         continue;
       }
@@ -144,7 +148,7 @@ final class VisibilityHeartbeat {
                             + " again at the next beat (logged once until it works again)",
                         batch.size(),
                         queue,
-                        QueueDirectory.unwrap(error).toString());
+                        LogSafe.of(QueueDirectory.unwrap(error), 1024));
                   }
                   return;
                 }
@@ -164,10 +168,10 @@ final class VisibilityHeartbeat {
                     log.warn(
                         "SQS refused to extend the visibility of message {} of queue {}: {} {}; it"
                             + " will be redelivered when its lease runs out",
-                        d.messageId(),
+                        LogSafe.of(d.messageId()),
                         queue,
-                        bad.code(),
-                        bad.message());
+                        LogSafe.of(bad.code()),
+                        LogSafe.of(bad.message()));
                   }
                 }
               } finally {
