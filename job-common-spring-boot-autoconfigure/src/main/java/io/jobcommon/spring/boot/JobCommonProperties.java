@@ -30,6 +30,12 @@ public class JobCommonProperties {
   private @Nullable String tracesKeepErrors;
 
   /**
+   * How long the way out waits for spans and metrics to be exported, for example 5s
+   * (JOB_TELEMETRY_FLUSH_TIMEOUT).
+   */
+  private @Nullable String telemetryFlushTimeout;
+
+  /**
    * How often the depth of every consumed queue and its dead-letter queue is polled, for example
    * 60s; 0 turns the gauges off (JOB_QUEUE_DEPTH_INTERVAL).
    */
@@ -70,6 +76,14 @@ public class JobCommonProperties {
     this.queueDepthInterval = queueDepthInterval;
   }
 
+  public @Nullable String getTelemetryFlushTimeout() {
+    return telemetryFlushTimeout;
+  }
+
+  public void setTelemetryFlushTimeout(@Nullable String telemetryFlushTimeout) {
+    this.telemetryFlushTimeout = telemetryFlushTimeout;
+  }
+
   public Sqs getSqs() {
     return sqs;
   }
@@ -85,10 +99,12 @@ public class JobCommonProperties {
     put(v, "JOB_SHUTDOWN_TIMEOUT", shutdownTimeout);
     put(v, "JOB_TRACES_KEEP_ERRORS", tracesKeepErrors);
     put(v, "JOB_QUEUE_DEPTH_INTERVAL", queueDepthInterval);
+    put(v, "JOB_TELEMETRY_FLUSH_TIMEOUT", telemetryFlushTimeout);
     put(v, "AWS_REGION", sqs.region);
     put(v, "SQS_ENDPOINT", sqs.endpoint);
     put(v, "SQS_AUTO_CREATE_QUEUES", sqs.autoCreateQueues);
     put(v, "SQS_MAX_RECEIVE_COUNT", sqs.maxReceiveCount);
+    put(v, "SQS_STALL_TIMEOUT", sqs.stallTimeout);
     put(v, "RABBITMQ_URL", rabbitmq.url);
     put(v, "RABBITMQ_QUEUE_TYPE", rabbitmq.queueType);
     put(v, "RABBITMQ_DELAY_TIERS", rabbitmq.delayTiers);
@@ -124,6 +140,12 @@ public class JobCommonProperties {
     /** Receives before SQS moves a message to the dead-letter queue (SQS_MAX_RECEIVE_COUNT). */
     private @Nullable String maxReceiveCount;
 
+    /**
+     * How long an SQS call may stay unanswered after it was due before the transport is unhealthy,
+     * for example 10s (SQS_STALL_TIMEOUT).
+     */
+    private @Nullable String stallTimeout;
+
     public @Nullable String getRegion() {
       return region;
     }
@@ -146,6 +168,14 @@ public class JobCommonProperties {
 
     public void setAutoCreateQueues(@Nullable String autoCreateQueues) {
       this.autoCreateQueues = autoCreateQueues;
+    }
+
+    public @Nullable String getStallTimeout() {
+      return stallTimeout;
+    }
+
+    public void setStallTimeout(@Nullable String stallTimeout) {
+      this.stallTimeout = stallTimeout;
     }
 
     public @Nullable String getMaxReceiveCount() {

@@ -81,6 +81,7 @@ class PropertyBindingTest {
         bad("jobcommon.shutdown-timeout", "-5s", "in-memory"),
         bad("jobcommon.traces-keep-errors", "maybe", "in-memory"),
         bad("jobcommon.queue-depth-interval", "often", "in-memory"),
+        bad("jobcommon.telemetry-flush-timeout", "later", "in-memory"),
         bad("jobcommon.rabbitmq.url", "amqp//host", "rabbitmq"),
         bad("jobcommon.rabbitmq.url", "http://guest:s3cret@127.0.0.1:5672/", "rabbitmq"),
         bad("jobcommon.rabbitmq.queue-type", "stream", "rabbitmq"),
@@ -93,7 +94,8 @@ class PropertyBindingTest {
         bad("jobcommon.sqs.region", "Mars 1", "sqs"),
         bad("jobcommon.sqs.endpoint", "not a uri", "sqs"),
         bad("jobcommon.sqs.auto-create-queues", "maybe", "sqs"),
-        bad("jobcommon.sqs.max-receive-count", "many", "sqs"));
+        bad("jobcommon.sqs.max-receive-count", "many", "sqs"),
+        bad("jobcommon.sqs.stall-timeout", "never", "sqs"));
   }
 
   private static Arguments bad(String property, String value, String broker) {
