@@ -1,6 +1,7 @@
 package io.jobcommon.job;
 
 import io.jobcommon.messaging.ConfigurationException;
+import io.jobcommon.messaging.tracing.MessagingTelemetry;
 import io.opentelemetry.api.GlobalOpenTelemetry;
 import io.opentelemetry.api.OpenTelemetry;
 import java.util.Locale;
@@ -24,9 +25,6 @@ final class OpenTelemetrySource {
   private static final Logger log = LoggerFactory.getLogger(OpenTelemetrySource.class);
 
   static final String JOB_OPENTELEMETRY = "JOB_OPENTELEMETRY";
-
-  /** A class the agent puts on the bootstrap class path, and nothing else does. */
-  private static final String AGENT_CLASS = "io.opentelemetry.javaagent.bootstrap.AgentInitializer";
 
   /** The values of {@value #JOB_OPENTELEMETRY}. */
   enum Choice {
@@ -59,12 +57,7 @@ final class OpenTelemetrySource {
 
   /** Whether the OpenTelemetry Java agent is attached to this JVM. */
   static boolean agentAttached() {
-    try {
-      Class.forName(AGENT_CLASS, false, null);
-      return true;
-    } catch (ClassNotFoundException | LinkageError e) {
-      return false;
-    }
+    return MessagingTelemetry.isJavaAgentAttached();
   }
 
   /** The instance the application passed to the builder: used as given, flushed, not shut down. */

@@ -6,6 +6,7 @@ import io.jobcommon.messaging.JobConsumer;
 import io.jobcommon.messaging.MessageClient;
 import io.jobcommon.messaging.PayloadCodec;
 import io.jobcommon.messaging.spi.Transport;
+import io.jobcommon.messaging.tracing.MessagingTelemetry;
 import io.opentelemetry.api.GlobalOpenTelemetry;
 import io.opentelemetry.api.OpenTelemetry;
 import java.util.HashMap;
@@ -118,19 +119,6 @@ public class JobCommonAutoConfiguration {
     return new JobConsumersLifecycle(runtime, consumers, listeners);
   }
 
-  /** Whether the OpenTelemetry Java agent runs in this JVM: its main class is on the class path. */
-  static boolean agentAttached() {
-    try {
-      Class.forName(
-          "io.opentelemetry.javaagent.OpenTelemetryAgent",
-          false,
-          ClassLoader.getSystemClassLoader());
-      return true;
-    } catch (ClassNotFoundException | LinkageError e) {
-      return false;
-    }
-  }
-
   private static Set<String> variableNames() {
     Set<String> names = new TreeSet<>(ConfigurationFailureAnalyzer.PROPERTIES.keySet());
     names.addAll(
@@ -157,7 +145,7 @@ public class JobCommonAutoConfiguration {
     OpenTelemetry bean = beans.getIfUnique();
     // Under the agent, GlobalOpenTelemetry.get() answers with the agent's instance even though
     // nothing in the application set it (isSet() may say false).
-    if (agentAttached()) {
+    if (MessagingTelemetry.isJavaAgentAttached()) {
       if (bean != null && bean != OpenTelemetry.noop()) {
         log.warn(
             "the OpenTelemetry Java agent is attached: job-common uses its OpenTelemetry, not the"

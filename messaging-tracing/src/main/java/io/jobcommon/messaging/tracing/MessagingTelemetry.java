@@ -47,6 +47,15 @@ public final class MessagingTelemetry {
     return builder(openTelemetry).build();
   }
 
+  /**
+   * Whether the OpenTelemetry Java agent is attached to this JVM (its bootstrap classes are there).
+   * Then the agent's OpenTelemetry ({@code GlobalOpenTelemetry.get()}) is the one to pass in: spans
+   * of a second SDK cannot be made current beside the agent.
+   */
+  public static boolean isJavaAgentAttached() {
+    return ContextCheck.agentAttached();
+  }
+
   /** A builder for tracing on {@code openTelemetry}. */
   public static Builder builder(OpenTelemetry openTelemetry) {
     return new Builder(openTelemetry);
