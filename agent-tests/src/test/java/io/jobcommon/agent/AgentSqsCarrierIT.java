@@ -35,12 +35,7 @@ class AgentSqsCarrierIT {
     String queue = "sbom-process-queue" + suffix;
     try (OtlpReceiver receiver = new OtlpReceiver()) {
       Map<String, String> env =
-          new HashMap<>(AgentTraceIT.brokerEnvironment("sqs", sqs.endpoint()));
-      env.put("QUEUE_SUFFIX", suffix);
-      env.put("OTEL_EXPORTER_OTLP_ENDPOINT", receiver.endpoint());
-      env.put("OTEL_METRICS_EXPORTER", "none");
-      env.put("OTEL_LOGS_EXPORTER", "none");
-      env.put("OTEL_BSP_SCHEDULE_DELAY", "200");
+          AgentTraceIT.jvmEnvironment("sqs", sqs.endpoint(), suffix, receiver);
       Map<String, String> workerEnv = new HashMap<>(env);
       int healthPort = AgentTraceIT.freePort();
       workerEnv.put("JOB_HEALTH_PORT", String.valueOf(healthPort));

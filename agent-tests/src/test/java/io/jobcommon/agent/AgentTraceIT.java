@@ -21,6 +21,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.stream.Stream;
+import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -92,18 +93,7 @@ class AgentTraceIT {
       awaitUp(worker, "http://127.0.0.1:" + healthPort + "/health");
       awaitListening(api, apiPort);
 
-      HttpResponse<String> response =
-          HttpClient.newHttpClient()
-              .send(
-                  HttpRequest.newBuilder(
-                          URI.create(
-                              "http://127.0.0.1:" + apiPort + "/api/sboms/upload?orgId=acme"))
-                      .header("traceparent", "00-" + traceId + "-" + browserSpanId + "-01")
-                      .POST(HttpRequest.BodyPublishers.ofString(COMPONENTS))
-                      .timeout(Duration.ofSeconds(30))
-                      .build(),
-                  HttpResponse.BodyHandlers.ofString());
-      assertThat(response.statusCode()).as(response.body()).isEqualTo(202);
+      upload(apiPort, COMPONENTS, "00-" + traceId + "-" + browserSpanId + "-01");
 
       await()
           .atMost(Duration.ofSeconds(60))
@@ -186,6 +176,38 @@ class AgentTraceIT {
     }
     env.putAll(brokerEnvironment(broker, sqs.endpoint()));
     return env;
+  }
+
+  /**
+   * What every agent JVM of these tests gets: the broker, the queue suffix, OTLP to the receiver
+   * (traces only, flushed every 200 ms).
+   */
+  static Map<String, String> jvmEnvironment(
+      String broker, URI sqsEndpoint, String suffix, OtlpReceiver receiver) {
+    Map<String, String> env = new HashMap<>(brokerEnvironment(broker, sqsEndpoint));
+    env.put("QUEUE_SUFFIX", suffix);
+    env.put("OTEL_EXPORTER_OTLP_ENDPOINT", receiver.endpoint());
+    env.put("OTEL_METRICS_EXPORTER", "none");
+    env.put("OTEL_LOGS_EXPORTER", "none");
+    env.put("OTEL_BSP_SCHEDULE_DELAY", "200");
+    return env;
+  }
+
+  /**
+   * POSTs an SBOM upload to the API JVM, with the browser's traceparent when given; expects 202.
+   */
+  static void upload(int apiPort, String body, @Nullable String traceparent) throws Exception {
+    HttpRequest.Builder request =
+        HttpRequest.newBuilder(
+                URI.create("http://127.0.0.1:" + apiPort + "/api/sboms/upload?orgId=acme"))
+            .POST(HttpRequest.BodyPublishers.ofString(body))
+            .timeout(Duration.ofSeconds(30));
+    if (traceparent != null) {
+      request.header("traceparent", traceparent);
+    }
+    HttpResponse<String> response =
+        HttpClient.newHttpClient().send(request.build(), HttpResponse.BodyHandlers.ofString());
+    assertThat(response.statusCode()).as(response.body()).isEqualTo(202);
   }
 
   static Map<String, String> brokerEnvironment(String broker, URI sqsEndpoint) {

@@ -7,11 +7,6 @@ import io.jobcommon.job.OtlpReceiver.ReceivedSpan;
 import io.jobcommon.messaging.sqs.ElasticMq;
 import io.opentelemetry.proto.trace.v1.Span;
 import io.opentelemetry.proto.trace.v1.Span.SpanKind;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
-import java.time.Duration;
 import java.util.HashMap;
 import java.util.HexFormat;
 import java.util.List;
@@ -55,30 +50,15 @@ class NodeConsumerIT {
     String browserSpanId = AgentTraceIT.hex(16);
     try (OtlpReceiver receiver = new OtlpReceiver()) {
       Map<String, String> apiEnv =
-          new HashMap<>(AgentTraceIT.brokerEnvironment(broker, sqs.endpoint()));
-      apiEnv.put("QUEUE_SUFFIX", suffix);
-      apiEnv.put("OTEL_EXPORTER_OTLP_ENDPOINT", receiver.endpoint());
-      apiEnv.put("OTEL_METRICS_EXPORTER", "none");
-      apiEnv.put("OTEL_LOGS_EXPORTER", "none");
-      apiEnv.put("OTEL_BSP_SCHEDULE_DELAY", "200");
+          AgentTraceIT.jvmEnvironment(broker, sqs.endpoint(), suffix, receiver);
       apiEnv.put("OTEL_SERVICE_NAME", "api-service");
       int apiPort = AgentTraceIT.freePort();
       apiEnv.put("API_PORT", String.valueOf(apiPort));
       try (AgentJvm api =
           AgentJvm.start("api-node-" + broker + suffix, AgentApiMain.class, true, apiEnv)) {
         AgentTraceIT.awaitListening(api, apiPort);
-        HttpResponse<String> response =
-            HttpClient.newHttpClient()
-                .send(
-                    HttpRequest.newBuilder(
-                            URI.create(
-                                "http://127.0.0.1:" + apiPort + "/api/sboms/upload?orgId=acme"))
-                        .header("traceparent", "00-" + traceId + "-" + browserSpanId + "-01")
-                        .POST(HttpRequest.BodyPublishers.ofString("{\"components\":[]}"))
-                        .timeout(Duration.ofSeconds(30))
-                        .build(),
-                    HttpResponse.BodyHandlers.ofString());
-        assertThat(response.statusCode()).as(response.body()).isEqualTo(202);
+        AgentTraceIT.upload(
+            apiPort, "{\"components\":[]}", "00-" + traceId + "-" + browserSpanId + "-01");
 
         NodeConsumer.Result consumer =
             node.run("node-" + broker + suffix, nodeEnvironment(broker, queue, receiver), 90);

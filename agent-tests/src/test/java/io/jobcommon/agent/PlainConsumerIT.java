@@ -7,10 +7,6 @@ import io.jobcommon.job.OtlpReceiver;
 import io.jobcommon.job.OtlpReceiver.ReceivedSpan;
 import io.jobcommon.messaging.sqs.ElasticMq;
 import io.opentelemetry.proto.trace.v1.Span.SpanKind;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
@@ -37,12 +33,7 @@ class PlainConsumerIT {
     String queue = "sbom-process-queue" + suffix;
     try (OtlpReceiver receiver = new OtlpReceiver()) {
       Map<String, String> env =
-          new HashMap<>(AgentTraceIT.brokerEnvironment(broker, sqs.endpoint()));
-      env.put("QUEUE_SUFFIX", suffix);
-      env.put("OTEL_EXPORTER_OTLP_ENDPOINT", receiver.endpoint());
-      env.put("OTEL_METRICS_EXPORTER", "none");
-      env.put("OTEL_LOGS_EXPORTER", "none");
-      env.put("OTEL_BSP_SCHEDULE_DELAY", "200");
+          AgentTraceIT.jvmEnvironment(broker, sqs.endpoint(), suffix, receiver);
       Map<String, String> consumerEnv = new HashMap<>(env);
       consumerEnv.put("QUEUE", queue);
       consumerEnv.put("OTEL_SERVICE_NAME", "plain-consumer");
@@ -56,17 +47,7 @@ class PlainConsumerIT {
           AgentJvm api =
               AgentJvm.start("api-plain-" + broker + suffix, AgentApiMain.class, true, apiEnv)) {
         AgentTraceIT.awaitListening(api, apiPort);
-        HttpResponse<String> response =
-            HttpClient.newHttpClient()
-                .send(
-                    HttpRequest.newBuilder(
-                            URI.create(
-                                "http://127.0.0.1:" + apiPort + "/api/sboms/upload?orgId=acme"))
-                        .POST(HttpRequest.BodyPublishers.ofString("{\"components\":[]}"))
-                        .timeout(Duration.ofSeconds(30))
-                        .build(),
-                    HttpResponse.BodyHandlers.ofString());
-        assertThat(response.statusCode()).as(response.body()).isEqualTo(202);
+        AgentTraceIT.upload(apiPort, "{\"components\":[]}", null);
         await().atMost(Duration.ofSeconds(90)).until(() -> !consumer.isAlive());
         assertThat(consumer.stop()).as(consumer.output()).isZero();
         assertThat(consumer.output()).contains("consumed");

@@ -7,12 +7,7 @@ import io.jobcommon.job.OtlpReceiver;
 import io.jobcommon.job.OtlpReceiver.ReceivedSpan;
 import io.jobcommon.messaging.sqs.ElasticMq;
 import io.opentelemetry.proto.trace.v1.Span.SpanKind;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.time.Duration;
-import java.util.HashMap;
 import java.util.Map;
 import java.util.UUID;
 import org.junit.jupiter.api.Test;
@@ -32,11 +27,7 @@ class SecondSdkUnderAgentIT {
     String queue = "sbom-process-queue" + suffix;
     try (OtlpReceiver receiver = new OtlpReceiver()) {
       Map<String, String> env =
-          new HashMap<>(AgentTraceIT.brokerEnvironment("sqs", sqs.endpoint()));
-      env.put("QUEUE_SUFFIX", suffix);
-      env.put("OTEL_EXPORTER_OTLP_ENDPOINT", receiver.endpoint());
-      env.put("OTEL_METRICS_EXPORTER", "none");
-      env.put("OTEL_LOGS_EXPORTER", "none");
+          AgentTraceIT.jvmEnvironment("sqs", sqs.endpoint(), suffix, receiver);
       env.put("OTEL_SERVICE_NAME", "api-service");
       env.put("JOB_OPENTELEMETRY", "sdk");
       int apiPort = AgentTraceIT.freePort();
@@ -44,17 +35,7 @@ class SecondSdkUnderAgentIT {
       try (AgentJvm api =
           AgentJvm.start("api-second-sdk" + suffix, AgentApiMain.class, true, env)) {
         AgentTraceIT.awaitListening(api, apiPort);
-        HttpResponse<String> response =
-            HttpClient.newHttpClient()
-                .send(
-                    HttpRequest.newBuilder(
-                            URI.create(
-                                "http://127.0.0.1:" + apiPort + "/api/sboms/upload?orgId=acme"))
-                        .POST(HttpRequest.BodyPublishers.ofString("{\"components\":[]}"))
-                        .timeout(Duration.ofSeconds(30))
-                        .build(),
-                    HttpResponse.BodyHandlers.ofString());
-        assertThat(response.statusCode()).as(response.body()).isEqualTo(202);
+        AgentTraceIT.upload(apiPort, "{\"components\":[]}", null);
         assertThat(api.stop()).as(api.output()).isZero();
         String log = api.output();
         assertThat(log)
