@@ -3,6 +3,7 @@ package io.jobcommon.messaging.sqs;
 import io.jobcommon.messaging.ConsumerOptions;
 import io.jobcommon.messaging.spi.Delivery;
 import io.jobcommon.messaging.spi.DeliveryHandler;
+import io.jobcommon.messaging.spi.Futures;
 import io.jobcommon.messaging.spi.HandlerPool;
 import io.jobcommon.messaging.spi.LogSafe;
 import io.jobcommon.messaging.spi.Subscription;
@@ -149,7 +150,7 @@ final class SqsSubscription implements Subscription {
         if (isClosing()) {
           return;
         }
-        Throwable cause = QueueDirectory.unwrap(e);
+        Throwable cause = Futures.unwrap(e);
         if (cause instanceof QueueDoesNotExistException) {
           res.queues().invalidate(queue);
         }

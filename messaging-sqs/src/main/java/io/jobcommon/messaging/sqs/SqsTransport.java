@@ -6,6 +6,7 @@ import io.jobcommon.messaging.ConsumerOptions;
 import io.jobcommon.messaging.DestinationNotFoundException;
 import io.jobcommon.messaging.OutgoingMessage;
 import io.jobcommon.messaging.spi.DeliveryHandler;
+import io.jobcommon.messaging.spi.Futures;
 import io.jobcommon.messaging.spi.QueueAdmin;
 import io.jobcommon.messaging.spi.Subscription;
 import io.jobcommon.messaging.spi.Transport;
@@ -184,7 +185,7 @@ public final class SqsTransport implements Transport {
     try {
       resources.queues().resolve(queue).get(QUEUE_CHECK_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
     } catch (ExecutionException e) {
-      Throwable cause = QueueDirectory.unwrap(e);
+      Throwable cause = Futures.unwrap(e);
       if (cause instanceof DestinationNotFoundException) {
         throw (DestinationNotFoundException) cause;
       }
