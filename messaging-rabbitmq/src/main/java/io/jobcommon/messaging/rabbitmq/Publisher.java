@@ -99,7 +99,7 @@ final class Publisher {
       p.fail(new ClientClosedException(p.queue));
       return;
     }
-    p.attempts++;
+    p.attempts.incrementAndGet();
     try {
       topology.ensureRoute(p.queue, p.routingKey);
       if (p.tierMs > 0) {
@@ -235,13 +235,13 @@ final class Publisher {
                       + "': RabbitMQ was unreachable for the whole retry window of "
                       + retryWindow
                       + " ("
-                      + p.attempts
+                      + p.attempts.get()
                       + " attempts); the message was not sent. Check the broker, or raise the"
                       + " publish retry window",
                   cause));
       return;
     }
-    long backoff = Math.min(1000L, 50L << Math.min(p.attempts, 5));
+    long backoff = Math.min(1000L, 50L << Math.min(p.attempts.get(), 5));
     long delay = Math.min(backoff, TimeUnit.NANOSECONDS.toMillis(left));
     try {
       scheduler.schedule(() -> attempt(p), delay, TimeUnit.MILLISECONDS);
@@ -262,7 +262,7 @@ final class Publisher {
             + " it, and it could not be published again within the retry window of "
             + retryWindow
             + " ("
-            + p.attempts
+            + p.attempts.get()
             + " attempts); the broker may have stored it. Sending it again may deliver it twice",
         cause);
   }

@@ -13,11 +13,10 @@ import io.jobcommon.messaging.spi.DeliveryHandler;
 import io.jobcommon.messaging.spi.LogSafe;
 import io.jobcommon.messaging.spi.QueueAdmin;
 import io.jobcommon.messaging.spi.Subscription;
+import io.jobcommon.messaging.spi.Subscriptions;
 import io.jobcommon.messaging.spi.Transport;
 import java.io.IOException;
 import java.time.Clock;
-import java.time.Duration;
-import java.util.ArrayList;
 import java.util.Date;
 import java.util.List;
 import java.util.Objects;
@@ -76,7 +75,7 @@ public final class RabbitMqTransport implements Transport {
   private final QueueType queueType;
   private final int maxMessageSize;
   private final Clock clock;
-  private final Duration ackLinger;
+  private final ConsumerChannel.Shared consumers;
   private final ScheduledExecutorService scheduler;
   private final Set<RabbitMqSubscription> subscriptions = ConcurrentHashMap.newKeySet();
   private final AtomicBoolean closed = new AtomicBoolean();
@@ -89,7 +88,6 @@ public final class RabbitMqTransport implements Transport {
     this.queueType = b.queueType;
     this.maxMessageSize = b.maxMessageSize;
     this.clock = b.clock;
-    this.ackLinger = b.ackLinger;
     this.publishConnection = factory.newConnection(b.connectionName + "-publish");
     try {
       this.consumeConnection = factory.newConnection(b.connectionName + "-consume");
@@ -117,6 +115,7 @@ public final class RabbitMqTransport implements Transport {
             b.confirmTimeout,
             b.publishRetryWindow);
     this.topology = topology;
+    this.consumers = new ConsumerChannel.Shared(publisher, tiers, clock, scheduler, b.ackLinger);
     log.info(
         "connected to RabbitMQ at {} (queue type {}, delay tiers {})",
         description,
@@ -147,17 +146,7 @@ public final class RabbitMqTransport implements Transport {
         return CompletableFuture.failedFuture(
             new MessageTooLargeException(queue, body.length, maxMessageSize));
       }
-      Duration delay = message.delay();
-      long tier = delay.isZero() ? 0 : tiers.tierFor(delay);
-      if (tier > 0 && tiers.exceedsLargest(delay)) {
-        log.warn(
-            "message to queue {} asked for a delay of {} but the largest delay tier is {}; it is"
-                + " delivered after {}",
-            queue,
-            delay,
-            Duration.ofMillis(tier),
-            Duration.ofMillis(tier));
-      }
+      long tier = tiers.route(queue, message.delay(), "message");
       AMQP.BasicProperties props =
           new AMQP.BasicProperties.Builder()
               .contentType(message.contentType())
@@ -166,8 +155,8 @@ public final class RabbitMqTransport implements Transport {
               .timestamp(new Date(clock.millis()))
               .headers(AmqpHeaders.forPublish(message.headers(), 1))
               .build();
-      String target = tier == 0 ? queue : DelayTiers.queueName(queue, tier);
-      return publisher.publish(publisher.pending(queue, target, tier, props, body));
+      return publisher.publish(
+          publisher.pending(queue, DelayTiers.target(queue, tier), tier, props, body));
     } catch (RuntimeException e) {
       String queue = message == null ? "?" : message.queue();
       return CompletableFuture.failedFuture(
@@ -194,11 +183,7 @@ public final class RabbitMqTransport implements Transport {
               options,
               handler,
               consumeConnection,
-              publisher,
-              tiers,
-              clock,
-              scheduler,
-              ackLinger,
+              consumers,
               () -> subscriptions.remove(self[0]));
       self[0] = s;
       subscriptions.add(s);
@@ -238,8 +223,10 @@ public final class RabbitMqTransport implements Transport {
       return;
     }
     watch.closing();
-    for (RabbitMqSubscription s : new ArrayList<>(subscriptions)) {
-      s.close();
+    try {
+      Subscriptions.closeAll(subscriptions);
+    } catch (RuntimeException e) {
+      log.warn("closing the consumers failed: {}", LogSafe.of(e, 1024));
     }
     publisher.close();
     scheduler.shutdownNow();
