@@ -50,8 +50,11 @@ import org.slf4j.LoggerFactory;
 final class ConsumerChannel {
   private static final Logger log = LoggerFactory.getLogger(ConsumerChannel.class);
 
-  /** What every consumer channel of a transport shares. */
+  /** What every consumer of a transport shares. */
   record Shared(
+      Connection connection,
+      Topology topology,
+      String description,
       Publisher publisher,
       DelayTiers tiers,
       Clock clock,
@@ -76,12 +79,12 @@ final class ConsumerChannel {
   private String consumerTag = "";
   private volatile boolean closing;
 
-  ConsumerChannel(Connection connection, String queue, int qos, Shared shared) throws IOException {
+  ConsumerChannel(String queue, int qos, Shared shared) throws IOException {
     this.queue = queue;
     this.qos = qos;
     this.shared = shared;
     this.window = AckWindow.forQos(qos, shared.ackLinger().toNanos());
-    this.channel = connection.createChannel();
+    this.channel = shared.connection().createChannel();
     channel.addShutdownListener(this::down);
   }
 

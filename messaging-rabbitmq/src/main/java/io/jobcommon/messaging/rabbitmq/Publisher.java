@@ -16,6 +16,7 @@ import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
@@ -66,6 +67,16 @@ final class Publisher {
     this.sweeper =
         scheduler.scheduleWithFixedDelay(
             this::expireUnconfirmed, period, period, TimeUnit.MILLISECONDS);
+  }
+
+  /** The timer thread of a transport: publish retries, the confirm sweep, ack lingers. */
+  static ScheduledExecutorService newScheduler() {
+    return Executors.newSingleThreadScheduledExecutor(
+        r -> {
+          Thread t = new Thread(r, "jc-rabbitmq-publisher");
+          t.setDaemon(true);
+          return t;
+        });
   }
 
   /** A pending publish whose retry window starts now. */

@@ -1,11 +1,11 @@
 package io.jobcommon.messaging.rabbitmq;
 
 import com.rabbitmq.client.AMQP;
-import com.rabbitmq.client.Connection;
 import com.rabbitmq.client.Consumer;
 import com.rabbitmq.client.Envelope;
 import com.rabbitmq.client.ShutdownSignalException;
 import io.jobcommon.messaging.ConsumerOptions;
+import io.jobcommon.messaging.MessagingException;
 import io.jobcommon.messaging.spi.Delivery;
 import io.jobcommon.messaging.spi.DeliveryHandler;
 import io.jobcommon.messaging.spi.HandlerPool;
@@ -13,6 +13,7 @@ import io.jobcommon.messaging.spi.Subscription;
 import java.io.IOException;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.Set;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
@@ -36,11 +37,10 @@ final class RabbitMqSubscription implements Subscription {
   private final CountDownLatch done = new CountDownLatch(1);
   private volatile boolean cancelled;
 
-  RabbitMqSubscription(
+  private RabbitMqSubscription(
       String queue,
       ConsumerOptions options,
       DeliveryHandler handler,
-      Connection connection,
       ConsumerChannel.Shared shared,
       Runnable onClosed)
       throws IOException {
@@ -49,12 +49,39 @@ final class RabbitMqSubscription implements Subscription {
     this.clock = shared.clock();
     this.onClosed = onClosed;
     this.pool = new HandlerPool(queue, options.concurrency(), d -> run(handler, d));
-    this.channel = new ConsumerChannel(connection, queue, qos(options), shared);
+    this.channel = new ConsumerChannel(queue, qos(options), shared);
   }
 
-  /** Starts consuming. */
-  void start() throws IOException {
-    channel.consume(new QueueConsumer());
+  /**
+   * A subscription of {@code queue}, declared as the topology says, consuming, in {@code registry}
+   * until it closes.
+   *
+   * @throws MessagingException when the broker refuses the channel or the consumer
+   */
+  static RabbitMqSubscription start(
+      String queue,
+      ConsumerOptions options,
+      DeliveryHandler handler,
+      ConsumerChannel.Shared shared,
+      Set<RabbitMqSubscription> registry) {
+    RabbitMqSubscription[] self = new RabbitMqSubscription[1];
+    try {
+      shared.topology().ensureConsumable(queue);
+      self[0] =
+          new RabbitMqSubscription(queue, options, handler, shared, () -> registry.remove(self[0]));
+      registry.add(self[0]);
+      self[0].channel.consume(self[0].new QueueConsumer());
+      return self[0];
+    } catch (IOException | RuntimeException e) {
+      if (self[0] != null) {
+        self[0].close();
+      }
+      throw e instanceof MessagingException
+          ? (MessagingException) e
+          : new MessagingException(
+              "could not subscribe to queue '" + queue + "' on " + shared.description() + ": " + e,
+              e);
+    }
   }
 
   private static int qos(ConsumerOptions options) {
