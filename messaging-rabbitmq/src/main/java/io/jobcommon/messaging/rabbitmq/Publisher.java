@@ -79,6 +79,44 @@ final class Publisher {
         });
   }
 
+  /**
+   * Readies the send path at start rather than on the first send, so the first message of a fresh
+   * process costs about what a steady one does: opens the first channel (confirm mode) and
+   * publishes one empty, non-persistent message to the default exchange with an empty routing key,
+   * which no queue has: the broker drops it, returns it and confirms it, which loads and runs the
+   * publish, return and confirm code once. A failure is left to the first send.
+   */
+  void warmUp() {
+    Pending probe =
+        new Pending(
+            "",
+            "",
+            0,
+            new com.rabbitmq.client.AMQP.BasicProperties.Builder()
+                .deliveryMode(1)
+                .messageId(MessageIds.next())
+                .headers(AmqpHeaders.forPublish(java.util.Map.of("jc-warm-up", "1"), 1))
+                .build(),
+            new byte[0],
+            System.nanoTime());
+    try {
+      PublishChannel ch = usable(0);
+      ch.lock();
+      try {
+        ch.publish(probe);
+      } finally {
+        ch.unlock();
+      }
+      probe.future.get(confirmTimeout.toMillis(), TimeUnit.MILLISECONDS);
+    } catch (ExecutionException e) {
+      // expected: returned as unroutable
+    } catch (IOException | RuntimeException | TimeoutException e) {
+      log.debug("warming up the publishing channel failed: {}", LogSafe.of(e, 512));
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
   /** A pending publish whose retry window starts now. */
   Pending pending(
       String queue,

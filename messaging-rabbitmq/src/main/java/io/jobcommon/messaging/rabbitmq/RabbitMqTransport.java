@@ -96,6 +96,7 @@ public final class RabbitMqTransport implements Transport {
             scheduler,
             b.confirmTimeout,
             b.publishRetryWindow);
+    publisher.warmUp();
     this.consumers =
         new ConsumerChannel.Shared(
             connections.consume,
