@@ -201,7 +201,11 @@ final class TracedDelivery implements Delivery {
       }
     }
     if (first) {
-      result.whenComplete((ok, error) -> recordSettleDuration(outcome, start, error));
+      if (result.isDone() && !result.isCompletedExceptionally()) {
+        recordSettleDuration(outcome, start, null); // the usual ack: no stage just to time it
+      } else {
+        result.whenComplete((ok, error) -> recordSettleDuration(outcome, start, error));
+      }
     }
     return result;
   }
