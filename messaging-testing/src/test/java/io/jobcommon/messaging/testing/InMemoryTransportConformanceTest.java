@@ -9,4 +9,12 @@ class InMemoryTransportConformanceTest extends TransportConformanceKit {
   protected Transport createTransport() {
     return InMemoryTransport.create();
   }
+
+  @Override
+  protected TransportCapabilities capabilities() {
+    return TransportCapabilities.basic()
+        .withExpiringLeases()
+        .withFifoGroups()
+        .withMaxBodySize(InMemoryTransport.DEFAULT_MAX_MESSAGE_SIZE);
+  }
 }
