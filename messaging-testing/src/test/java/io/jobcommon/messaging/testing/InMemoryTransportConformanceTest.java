@@ -3,6 +3,7 @@ package io.jobcommon.messaging.testing;
 import io.jobcommon.messaging.spi.Transport;
 
 /** The in-memory broker behaves as every other transport must. */
+// snippet:start conformance-kit
 class InMemoryTransportConformanceTest extends TransportConformanceKit {
 
   @Override
@@ -18,3 +19,4 @@ class InMemoryTransportConformanceTest extends TransportConformanceKit {
         .withMaxBodySize(InMemoryTransport.DEFAULT_MAX_MESSAGE_SIZE);
   }
 }
+// snippet:end conformance-kit

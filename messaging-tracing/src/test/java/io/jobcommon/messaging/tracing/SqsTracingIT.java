@@ -29,6 +29,7 @@ import software.amazon.awssdk.services.sqs.model.MessageSystemAttributeName;
 class SqsTracingIT extends TracingOnBrokerContract {
   @RegisterExtension static final ElasticMq sqs = new ElasticMq();
 
+  // snippet:start tracing-contract
   @Override
   protected Transport createBrokerTransport() {
     return sqs.transport().build();
@@ -38,6 +39,7 @@ class SqsTracingIT extends TracingOnBrokerContract {
   protected String sendSpanName(String queue) {
     return "send " + queue;
   }
+  // snippet:end tracing-contract
 
   private Message receiveRaw(SqsAsyncClient raw, String queue) {
     String url = raw.getQueueUrl(b -> b.queueName(queue)).join().queueUrl();
