@@ -39,6 +39,7 @@ class SqsTracingIT extends TracingOnBrokerContract {
   protected String sendSpanName(String queue) {
     return "send " + queue;
   }
+
   // snippet:end tracing-contract
 
   private Message receiveRaw(SqsAsyncClient raw, String queue) {
