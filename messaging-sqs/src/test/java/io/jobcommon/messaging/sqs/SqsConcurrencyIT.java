@@ -12,6 +12,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -147,6 +148,27 @@ class SqsConcurrencyIT {
       // 20 acks at once: two full batches, sent together rather than one after the other.
       assertThat(slow.mostInFlight("deleteMessageBatch")).isEqualTo(2);
       assertThat(slow.mostInFlight("deleteMessage")).isZero();
+    }
+  }
+
+  @Test
+  void sendsDoNotWaitForEachOther() {
+    DelayingClient slow = DelayingClient.wrap(real, ROUND_TRIP);
+    try (SqsTransport t =
+        SqsTransport.builder().setClient(slow.client()).setAutoCreateQueues(true).build()) {
+      String queue = "concurrency-" + UUID.randomUUID().toString().substring(0, 8);
+      List<CompletableFuture<String>> sends = new ArrayList<>();
+      for (int i = 0; i < 20; i++) {
+        sends.add(
+            t.send(
+                OutgoingMessage.builder(queue)
+                    .setBody(("m" + i).getBytes(StandardCharsets.UTF_8))
+                    .build()));
+      }
+      sends.forEach(CompletableFuture::join);
+      // Pipelined: the sends share the queue's one lookup and then go out together.
+      assertThat(slow.mostInFlight("sendMessage")).isGreaterThan(1);
+      assertThat(slow.mostInFlight("getQueueUrl")).isEqualTo(1);
     }
   }
 }
