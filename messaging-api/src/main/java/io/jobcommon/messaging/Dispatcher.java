@@ -8,6 +8,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.CopyOnWriteArrayList;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -140,7 +141,7 @@ public final class Dispatcher implements AutoCloseable {
   /** Builds a {@link Dispatcher}. Not thread-safe. */
   public static final class Builder {
     private final Transport transport;
-    private MessageClient client;
+    private @Nullable MessageClient client;
     private Clock clock = Clock.systemUTC();
 
     private Builder(Transport transport) {
