@@ -65,7 +65,7 @@ class MessageClientTest {
   void asyncSendsCompleteExceptionallyInsteadOfThrowing() {
     Object unencodable =
         new Object() {
-          @SuppressWarnings("unused")
+          @SuppressWarnings({"unused", "EffectivelyPrivate"}) // public: Jackson serialises it
           public Object getSelf() {
             return this;
           }

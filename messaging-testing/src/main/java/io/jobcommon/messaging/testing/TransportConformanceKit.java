@@ -16,10 +16,12 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
@@ -145,7 +147,7 @@ public abstract class TransportConformanceKit {
     }
     assertThat(got.keySet()).containsExactlyInAnyOrderElementsOf(sent.keySet());
     for (Map.Entry<String, byte[]> e : sent.entrySet()) {
-      Delivery d = got.get(e.getKey());
+      Delivery d = Objects.requireNonNull(got.get(e.getKey()), () -> "no delivery of " + e.getKey());
       assertThat(d.body()).as("body of %s", e.getKey()).isEqualTo(e.getValue());
       assertThat(d.bodySize()).isEqualTo(e.getValue().length);
       assertThat(d.headers()).containsAllEntriesOf(headers);
@@ -170,7 +172,7 @@ public abstract class TransportConformanceKit {
 
     Recorder recorder = Recorder.acking();
     subscribe(queue, options(4, 8), recorder);
-    Map<String, String> bodyById = new ConcurrentHashMap<>();
+    Map<String, String> bodyById = new HashMap<>();
     for (int i = 0; i < 25; i++) {
       Delivery d = recorder.next(WAIT).delivery;
       bodyById.put(d.messageId(), new String(d.body(), StandardCharsets.UTF_8));
