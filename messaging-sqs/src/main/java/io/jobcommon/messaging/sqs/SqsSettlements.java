@@ -1,5 +1,6 @@
 package io.jobcommon.messaging.sqs;
 
+import io.jobcommon.messaging.spi.Callbacks;
 import io.jobcommon.messaging.spi.DeadLetters;
 import io.jobcommon.messaging.spi.LogSafe;
 import java.time.Duration;
@@ -79,9 +80,10 @@ final class SqsSettlements {
         .handle((ok, error) -> null);
   }
 
+  @SuppressWarnings("CollectionUndefinedEquality") // out: identity is the equality wanted
   private <T> CompletableFuture<T> tracked(CompletableFuture<T> call) {
     out.add(call);
-    call.whenComplete((ok, error) -> out.remove(call));
+    Callbacks.whenDone(call, (ok, error) -> out.remove(call));
     return call;
   }
 }

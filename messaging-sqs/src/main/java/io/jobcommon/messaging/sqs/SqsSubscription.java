@@ -12,6 +12,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
@@ -140,7 +141,7 @@ final class SqsSubscription implements Subscription {
           failures = 0;
           receiving = true;
         }
-        accept(q, messages, asked);
+        accept(messages, asked);
       } catch (CancellationException | InterruptedException e) {
         if (isClosing()) {
           return;
@@ -232,7 +233,7 @@ final class SqsSubscription implements Subscription {
         .build();
   }
 
-  private void accept(QueueInfo q, List<Message> messages, Instant asked) {
+  private void accept(List<Message> messages, Instant asked) {
     if (messages.isEmpty()) {
       return;
     }
@@ -243,7 +244,7 @@ final class SqsSubscription implements Subscription {
     for (Message m : messages) {
       SqsDelivery d = toDelivery(m, leaseEnd);
       unsettled.add(d);
-      heartbeat.track(d);
+      Objects.requireNonNull(heartbeat, "heartbeat: set when the queue resolved").track(d);
       GroupSequencer g = groups;
       if (g != null) {
         g.offer(d);
@@ -300,15 +301,20 @@ final class SqsSubscription implements Subscription {
   }
 
   CompletableFuture<Void> delete(SqsDelivery d) {
-    return settlements.delete(d);
+    return resolvedSettlements().delete(d);
   }
 
   CompletableFuture<Void> changeVisibility(SqsDelivery d, Duration delay) {
-    return settlements.changeVisibility(d, delay);
+    return resolvedSettlements().changeVisibility(d, delay);
   }
 
   CompletableFuture<Void> deadLetter(SqsDelivery d, byte[] body, String reason) {
-    return settlements.deadLetter(d, body, reason);
+    return resolvedSettlements().deadLetter(d, body, reason);
+  }
+
+  /** Set when the queue resolved, before the first receive: every delivery comes after it. */
+  private SqsSettlements resolvedSettlements() {
+    return Objects.requireNonNull(settlements, "settlements: set when the queue resolved");
   }
 
   // ---- shutdown ----

@@ -384,7 +384,8 @@ public final class SqsTransport implements Transport {
       try {
         return new SqsTransport(this, newClient(eventLoops), true, eventLoops);
       } catch (RuntimeException e) {
-        eventLoops.eventLoopGroup().shutdownGracefully(0, 5, TimeUnit.SECONDS);
+        // Not awaited: the build already failed; the loops stop in the background.
+        var unused = eventLoops.eventLoopGroup().shutdownGracefully(0, 5, TimeUnit.SECONDS);
         throw e;
       }
     }

@@ -1,5 +1,6 @@
 package io.jobcommon.messaging.sqs;
 
+import io.jobcommon.messaging.spi.Callbacks;
 import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -80,7 +81,8 @@ final class StallWatchdog {
       outstanding.remove(token);
       throw e;
     }
-    f.whenComplete(
+    Callbacks.whenDone(
+        f,
         (response, error) -> {
           outstanding.remove(token);
           if (error == null || QueueDirectory.unwrap(error) instanceof AwsServiceException) {
