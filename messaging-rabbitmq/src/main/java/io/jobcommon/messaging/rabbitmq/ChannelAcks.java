@@ -3,6 +3,7 @@ package io.jobcommon.messaging.rabbitmq;
 import com.rabbitmq.client.AlreadyClosedException;
 import com.rabbitmq.client.Channel;
 import io.jobcommon.messaging.MessagingException;
+import io.jobcommon.messaging.spi.Callbacks;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -208,7 +209,7 @@ final class ChannelAcks {
       return;
     }
     try {
-      scheduler.schedule(this::lingerExpired, linger.toNanos(), TimeUnit.NANOSECONDS);
+      Callbacks.schedule(scheduler, this::lingerExpired, linger.toNanos(), TimeUnit.NANOSECONDS);
       flushScheduled = true;
     } catch (RejectedExecutionException e) { // the transport is closing: no timers any more
       complete(flush(true));

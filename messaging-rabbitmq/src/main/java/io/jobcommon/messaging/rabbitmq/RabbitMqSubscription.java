@@ -11,6 +11,7 @@ import com.rabbitmq.client.RecoveryListener;
 import com.rabbitmq.client.ShutdownSignalException;
 import io.jobcommon.messaging.ConsumerOptions;
 import io.jobcommon.messaging.MessagingException;
+import io.jobcommon.messaging.spi.Callbacks;
 import io.jobcommon.messaging.spi.DeadLetters;
 import io.jobcommon.messaging.spi.Delivery;
 import io.jobcommon.messaging.spi.DeliveryHandler;
@@ -204,6 +205,9 @@ final class RabbitMqSubscription implements Subscription {
   }
 
   /** Publishes a copy (confirmed), then acks the original; on failure, requeues the original. */
+  // handle(...) yields a future of the ack's future, flattened by thenCompose: nothing is dropped;
+  // the settling set holds futures by identity.
+  @SuppressWarnings({"FutureReturnValueIgnored", "CollectionUndefinedEquality"})
   private CompletableFuture<Void> republish(
       RabbitMqDelivery d, long tier, String target, AMQP.BasicProperties props) {
     CompletableFuture<Void> result =
@@ -214,15 +218,17 @@ final class RabbitMqSubscription implements Subscription {
                   if (error == null) {
                     return ack(d);
                   }
-                  requeue(d);
+                  // Not awaited: onChannel logs a failed requeue, and the result fails anyway.
+                  CompletableFuture<Void> unused = requeue(d);
                   return CompletableFuture.<Void>failedFuture(error);
                 })
             .thenCompose(f -> f);
     settling.add(result);
-    result.whenComplete((ok, error) -> settling.remove(result));
+    Callbacks.whenDone(result, (ok, error) -> settling.remove(result));
     return result;
   }
 
+  @SuppressWarnings("JavaUtilDate") // amqp-client's timestamp property is a Date
   private static AMQP.BasicProperties copy(RabbitMqDelivery d, Map<String, Object> headers) {
     AMQP.BasicProperties p = d.props();
     return p.builder()

@@ -135,6 +135,7 @@ public final class RabbitMqTransport implements Transport {
   }
 
   @Override
+  @SuppressWarnings("JavaUtilDate") // amqp-client's timestamp property is a Date
   public CompletableFuture<String> send(OutgoingMessage message) {
     try {
       Objects.requireNonNull(message, "message");

@@ -152,7 +152,7 @@ public final class RabbitMqTransportBuilder {
    */
   public RabbitMqTransportBuilder setHeartbeat(Duration heartbeat) {
     positive(heartbeat, "heartbeat");
-    if (heartbeat.toMillis() % 1000 != 0 || heartbeat.getSeconds() > 65535) {
+    if (heartbeat.toMillis() % 1000 != 0 || heartbeat.toSeconds() > 65535) {
       throw new IllegalArgumentException(
           "heartbeat must be a whole number of seconds from 1s to 65535s, was " + heartbeat);
     }
@@ -227,7 +227,7 @@ public final class RabbitMqTransportBuilder {
     }
     if (heartbeat != null || uri != null) {
       cf.setRequestedHeartbeat(
-          (int) (heartbeat != null ? heartbeat : DEFAULT_HEARTBEAT).getSeconds());
+          (int) (heartbeat != null ? heartbeat : DEFAULT_HEARTBEAT).toSeconds());
     }
     if (cf.getExceptionHandler() instanceof DefaultExceptionHandler) {
       cf.setExceptionHandler(new QuietExceptionHandler()); // the transport logs outages once
