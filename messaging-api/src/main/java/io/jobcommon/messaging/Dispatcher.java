@@ -3,7 +3,6 @@ package io.jobcommon.messaging;
 import io.jobcommon.messaging.spi.LogSafe;
 import io.jobcommon.messaging.spi.Subscription;
 import io.jobcommon.messaging.spi.Transport;
-import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
@@ -38,7 +37,6 @@ public final class Dispatcher implements AutoCloseable {
 
   private final Transport transport;
   private final MessageClient client;
-  private final Clock clock;
   private final List<Subscription> subscriptions = new CopyOnWriteArrayList<>();
   private final Object lock = new Object();
   private boolean closed;
@@ -46,7 +44,6 @@ public final class Dispatcher implements AutoCloseable {
   private Dispatcher(Builder b) {
     this.transport = b.transport;
     this.client = b.client != null ? b.client : MessageClient.create(b.transport);
-    this.clock = b.clock;
   }
 
   /** A builder for a dispatcher on {@code transport}. */
@@ -70,7 +67,7 @@ public final class Dispatcher implements AutoCloseable {
       if (closed) {
         throw new IllegalStateException("dispatcher is closed; cannot start " + consumer);
       }
-      ConsumerInvoker invoker = new ConsumerInvoker(consumer, client, clock);
+      ConsumerInvoker invoker = new ConsumerInvoker(consumer, client);
       Subscription s = transport.subscribe(consumer.queue(), consumer.options(), invoker);
       subscriptions.add(s);
       log.info(
@@ -142,7 +139,6 @@ public final class Dispatcher implements AutoCloseable {
   public static final class Builder {
     private final Transport transport;
     private @Nullable MessageClient client;
-    private Clock clock = Clock.systemUTC();
 
     private Builder(Transport transport) {
       this.transport = Objects.requireNonNull(transport, "transport");
@@ -154,12 +150,6 @@ public final class Dispatcher implements AutoCloseable {
      */
     public Builder setClient(MessageClient client) {
       this.client = Objects.requireNonNull(client, "client");
-      return this;
-    }
-
-    /** The clock for dead-letter timestamps; the system clock by default. */
-    public Builder setClock(Clock clock) {
-      this.clock = Objects.requireNonNull(clock, "clock");
       return this;
     }
 
