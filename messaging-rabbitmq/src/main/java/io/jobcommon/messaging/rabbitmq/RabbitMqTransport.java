@@ -184,7 +184,8 @@ public final class RabbitMqTransport implements Transport {
     Objects.requireNonNull(options, "options");
     Objects.requireNonNull(handler, "handler");
     if (closed.get()) {
-      throw new ClientClosedException(queue);
+      throw new IllegalStateException(
+          "transport is closed; cannot subscribe to queue '" + queue + "'");
     }
     RabbitMqSubscription[] self = new RabbitMqSubscription[1];
     try {

@@ -158,7 +158,7 @@ public final class SqsTransport implements Transport {
    * with a backoff up to 10 s ({@link Subscription#isRunning()} is false meanwhile).
    *
    * @throws DestinationNotFoundException when the queue does not exist and auto-create is off
-   * @throws ClientClosedException when the transport is closed
+   * @throws IllegalStateException when the transport is closed
    */
   @Override
   public Subscription subscribe(String queue, ConsumerOptions options, DeliveryHandler handler) {
@@ -166,7 +166,8 @@ public final class SqsTransport implements Transport {
     Objects.requireNonNull(options, "options");
     Objects.requireNonNull(handler, "handler");
     if (closed.get()) {
-      throw new ClientClosedException(queue);
+      throw new IllegalStateException(
+          "transport is closed; cannot subscribe to queue '" + queue + "'");
     }
     requireExisting(queue);
     SqsSubscription s =

@@ -120,7 +120,8 @@ public final class InMemoryTransport implements Transport {
     Objects.requireNonNull(options, "options");
     Objects.requireNonNull(handler, "handler");
     if (closed) {
-      throw new ClientClosedException(queue);
+      throw new IllegalStateException(
+          "transport is closed; cannot subscribe to queue '" + queue + "'");
     }
     InMemorySubscription s;
     lock.lock();
