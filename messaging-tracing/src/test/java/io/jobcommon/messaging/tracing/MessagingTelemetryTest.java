@@ -17,12 +17,12 @@ import org.junit.jupiter.api.Test;
 class MessagingTelemetryTest {
 
   @Test
-  void getTraceparentFormatsTheCurrentSpanAndIsEmptyWithoutOne() {
-    assertThat(MessagingTelemetry.getTraceparent()).isEmpty();
+  void traceparentFormatsTheCurrentSpanAndIsEmptyWithoutOne() {
+    assertThat(MessagingTelemetry.traceparent()).isEmpty();
     try (TestTelemetry otel = new TestTelemetry()) {
       Span span = otel.sdk.getTracer("t").spanBuilder("work").startSpan();
       try (Scope ignored = span.makeCurrent()) {
-        assertThat(MessagingTelemetry.getTraceparent())
+        assertThat(MessagingTelemetry.traceparent())
             .hasValue(
                 "00-"
                     + span.getSpanContext().getTraceId()
@@ -37,7 +37,7 @@ class MessagingTelemetryTest {
   }
 
   @Test
-  void workUnderANewRootContextStartsANewTraceWithoutTheAmbientBaggage() {
+  void workUnderTheRootContextStartsANewTraceWithoutTheAmbientBaggage() {
     try (TestTelemetry otel = new TestTelemetry()) {
       InMemoryTransport broker = InMemoryTransport.create();
       Transport transport = MessagingTelemetry.create(otel.sdk).wrap(broker);
@@ -47,7 +47,7 @@ class MessagingTelemetryTest {
               .with(request)
               .with(Baggage.builder().put("user", "u").build())
               .makeCurrent()) {
-        try (Scope inner = MessagingTelemetry.newRootContext().makeCurrent()) {
+        try (Scope inner = Context.root().makeCurrent()) {
           transport
               .send(
                   OutgoingMessage.builder("cron")
