@@ -1,7 +1,7 @@
 package io.jobcommon.job;
 
+import io.jobcommon.job.sampling.JobSampling;
 import io.jobcommon.messaging.ConfigurationException;
-import io.jobcommon.messaging.tracing.sdk.JobSampling;
 import io.opentelemetry.api.OpenTelemetry;
 import io.opentelemetry.sdk.OpenTelemetrySdk;
 import io.opentelemetry.sdk.autoconfigure.AutoConfiguredOpenTelemetrySdk;
