@@ -419,7 +419,7 @@ public final class JobRuntime implements AutoCloseable {
             b.environment == null
                 ? TransportSettings.fromEnvironment()
                 : TransportSettings.of(b.environment::get);
-        raw = Brokers.create(broker, ts, b.classLoader);
+        raw = Brokers.create(Objects.requireNonNull(broker, "broker"), ts, b.classLoader);
       }
       Telemetry telemetry = null;
       try {
