@@ -15,7 +15,7 @@ import java.util.concurrent.CompletionException;
  *
  * <pre>{@code
  * MessageClient client = runtime.client();        // or MessageClient.create(transport)
- * String id = client.send("sbom-process-queue", new SbomUploaded(sbomId, orgId));
+ * String id = client.send("sbom-process-queue", new SbomUploaded(sbomId, orgId, components));
  * }</pre>
  *
  * <p>Thread-safe: share one client. Arguments must not be null. Blocking methods throw a {@link

@@ -15,7 +15,7 @@ import org.jspecify.annotations.Nullable;
  *
  * <pre>{@code
  * client.send(OutgoingMessage.builder("sbom-process-queue")
- *     .setPayload(new SbomUploaded(sbomId, orgId))
+ *     .setPayload(new SbomUploaded(sbomId, orgId, components))
  *     .setHeader("tenant", orgId)
  *     .setDelay(Duration.ofSeconds(30))
  *     .build());

@@ -57,7 +57,7 @@ import software.amazon.awssdk.services.sqs.SqsAsyncClientBuilder;
  *     .setRegion("eu-west-1")                        // or setClient(yourSqsAsyncClient)
  *     .build();
  * MessageClient client = MessageClient.create(transport);
- * client.send("sbom-process-queue", new SbomUploaded(sbomId, orgId));
+ * client.send("sbom-process-queue", new SbomUploaded(sbomId, orgId, components));
  * transport.close();                                 // at shutdown
  * }</pre>
  *

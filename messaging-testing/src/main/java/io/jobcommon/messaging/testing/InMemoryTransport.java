@@ -40,7 +40,7 @@ import org.jspecify.annotations.Nullable;
  * InMemoryTransport broker = InMemoryTransport.create();
  * try (JobRuntime runtime = JobRuntime.builder().setTransport(broker).build()) {
  *   runtime.start(new SbomProcessJob());
- *   runtime.client().send("sbom-process-queue", new SbomUploaded("s1", "o1"));
+ *   runtime.client().send("sbom-process-queue", new SbomUploaded("s1", "o1", List.of()));
  *   broker.awaitIdle(Duration.ofSeconds(5));
  *   assertThat(broker.sentTo("component-process-queue")).hasSize(1);
  * }
