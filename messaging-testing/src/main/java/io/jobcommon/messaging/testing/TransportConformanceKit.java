@@ -147,7 +147,8 @@ public abstract class TransportConformanceKit {
     }
     assertThat(got.keySet()).containsExactlyInAnyOrderElementsOf(sent.keySet());
     for (Map.Entry<String, byte[]> e : sent.entrySet()) {
-      Delivery d = Objects.requireNonNull(got.get(e.getKey()), () -> "no delivery of " + e.getKey());
+      Delivery d =
+          Objects.requireNonNull(got.get(e.getKey()), () -> "no delivery of " + e.getKey());
       assertThat(d.body()).as("body of %s", e.getKey()).isEqualTo(e.getValue());
       assertThat(d.bodySize()).isEqualTo(e.getValue().length);
       assertThat(d.headers()).containsAllEntriesOf(headers);
