@@ -88,7 +88,7 @@ final class ColdStart {
 
   static Map<String, String> parse(String line) {
     Map<String, String> m = new LinkedHashMap<>();
-    for (String part : line.substring(LINE.length()).trim().split(" +")) {
+    for (String part : line.substring(LINE.length()).trim().split(" +", -1)) {
       int eq = part.indexOf('=');
       m.put(part.substring(0, eq), part.substring(eq + 1));
     }

@@ -124,10 +124,10 @@ final class Compare {
     String on = byVariant.containsKey("sdk-otlp") ? "sdk-otlp" : "sdk-on";
     Double raw = consumed.get("raw");
     if (raw != null) {
-      b.append(" sdk_on_vs_raw=").append(Result.fmt(consumed.get(on) / raw, 3));
-      b.append(" sdk_off_vs_raw=").append(Result.fmt(consumed.get("sdk-off") / raw, 3));
+      b.append(" sdk_on_vs_raw=").append(Result.fmt(rate(consumed, on) / raw, 3));
+      b.append(" sdk_off_vs_raw=").append(Result.fmt(rate(consumed, "sdk-off") / raw, 3));
     }
-    b.append(" on_vs_off=").append(Result.fmt(consumed.get(on) / consumed.get("sdk-off"), 3));
+    b.append(" on_vs_off=").append(Result.fmt(rate(consumed, on) / rate(consumed, "sdk-off"), 3));
     return b.toString();
   }
 
@@ -140,5 +140,11 @@ final class Compare {
     double[] v = results.stream().mapToDouble(figure).sorted().toArray();
     int mid = v.length / 2;
     return v.length % 2 == 1 ? v[mid] : (v[mid - 1] + v[mid]) / 2;
+  }
+
+  /** A variant's rate; NaN (printed as such) when the variant did not run. */
+  private static double rate(Map<String, Double> rates, String variant) {
+    Double r = rates.get(variant);
+    return r == null ? Double.NaN : r;
   }
 }

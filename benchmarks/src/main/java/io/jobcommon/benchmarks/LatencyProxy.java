@@ -178,5 +178,6 @@ final class LatencyProxy implements AutoCloseable {
   }
 
   /** Bytes to write at {@code dueNanos}; {@code bytes} null: the end of the stream. */
+  @SuppressWarnings("ArrayRecordComponent") // a queue entry, never compared
   private record Chunk(long dueNanos, byte @Nullable [] bytes) {}
 }

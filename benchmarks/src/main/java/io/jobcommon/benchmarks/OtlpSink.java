@@ -9,6 +9,7 @@ import io.opentelemetry.proto.trace.v1.ScopeSpans;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.util.concurrent.ExecutorService;
@@ -31,7 +32,7 @@ final class OtlpSink implements AutoCloseable {
   private final byte[] okResponse = ExportTraceServiceResponse.getDefaultInstance().toByteArray();
 
   private OtlpSink(int port, int threads) throws IOException {
-    server = HttpServer.create(new InetSocketAddress("127.0.0.1", port), 128);
+    server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 128);
     AtomicInteger n = new AtomicInteger();
     executor =
         Executors.newFixedThreadPool(

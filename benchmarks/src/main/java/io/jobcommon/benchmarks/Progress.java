@@ -1,5 +1,6 @@
 package io.jobcommon.benchmarks;
 
+import io.jobcommon.messaging.spi.Callbacks;
 import java.io.PrintStream;
 import java.util.Locale;
 import java.util.concurrent.Executors;
@@ -30,7 +31,8 @@ final class Progress implements AutoCloseable {
             });
     long started = System.nanoTime();
     long[] last = {0, 0};
-    timer.scheduleAtFixedRate(
+    Callbacks.scheduleWithFixedDelay(
+        timer,
         () -> {
           long sent = meter.sent();
           long consumed = meter.consumed();

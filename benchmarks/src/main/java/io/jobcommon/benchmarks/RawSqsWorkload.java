@@ -1,5 +1,6 @@
 package io.jobcommon.benchmarks;
 
+import io.jobcommon.messaging.spi.Callbacks;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -54,6 +55,7 @@ final class RawSqsWorkload implements Workload {
     }
   }
 
+  @SuppressWarnings("CollectionUndefinedEquality") // deletes: identity is the equality wanted
   private void poll(Consumer<byte[]> onMessage) {
     while (!stopping) {
       List<Message> messages =
@@ -76,7 +78,7 @@ final class RawSqsWorkload implements Workload {
       CompletableFuture<?> delete =
           client.deleteMessageBatch(b -> b.queueUrl(queueUrl).entries(entries));
       deletes.add(delete);
-      delete.whenComplete((r, e) -> deletes.remove(delete));
+      Callbacks.whenDone(delete, (r, e) -> deletes.remove(delete));
     }
   }
 
@@ -127,9 +129,9 @@ final class RawSqsWorkload implements Workload {
       }
       List<SendMessageBatchRequestEntry> batch = buffer;
       buffer = new ArrayList<>(10);
-      client
-          .sendMessageBatch(b -> b.queueUrl(queueUrl).entries(batch))
-          .whenComplete((r, error) -> report(batch.size(), r, error, done));
+      Callbacks.whenDone(
+          client.sendMessageBatch(b -> b.queueUrl(queueUrl).entries(batch)),
+          (r, error) -> report(batch.size(), r, error, done));
     }
 
     private void report(

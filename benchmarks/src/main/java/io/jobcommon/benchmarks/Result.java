@@ -86,7 +86,7 @@ record Result(
       throw new IllegalArgumentException("not a RESULT line: " + line);
     }
     Map<String, String> kv = new LinkedHashMap<>();
-    for (String part : line.substring(PREFIX.length()).trim().split(" +")) {
+    for (String part : line.substring(PREFIX.length()).trim().split(" +", -1)) {
       int eq = part.indexOf('=');
       if (eq <= 0) {
         throw new IllegalArgumentException("malformed field '" + part + "' in: " + line);

@@ -6,6 +6,7 @@ import io.jobcommon.messaging.JobConsumer;
 import io.jobcommon.messaging.JobContext;
 import io.jobcommon.messaging.MessageClient;
 import io.jobcommon.messaging.OutgoingMessage;
+import io.jobcommon.messaging.spi.Callbacks;
 import io.jobcommon.messaging.spi.Transport;
 import io.jobcommon.messaging.tracing.MessagingTelemetry;
 import java.io.IOException;
@@ -91,9 +92,9 @@ final class SdkWorkload implements Workload {
   private final class SingleProducer implements Producer {
     @Override
     public void send(byte[] body, SendCallback done) {
-      client
-          .sendAsync(OutgoingMessage.builder(queue).setBody(body).build())
-          .whenComplete((id, error) -> done.done(1, error));
+      Callbacks.whenDone(
+          client.sendAsync(OutgoingMessage.builder(queue).setBody(body).build()),
+          (id, error) -> done.done(1, error));
     }
   }
 
@@ -122,7 +123,8 @@ final class SdkWorkload implements Workload {
       }
       List<OutgoingMessage> batch = buffer;
       buffer = new ArrayList<>(size);
-      client.sendBatchAsync(batch).whenComplete((ids, error) -> done.done(batch.size(), error));
+      Callbacks.whenDone(
+          client.sendBatchAsync(batch), (ids, error) -> done.done(batch.size(), error));
     }
   }
 

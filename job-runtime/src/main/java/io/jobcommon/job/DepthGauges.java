@@ -1,5 +1,6 @@
 package io.jobcommon.job;
 
+import io.jobcommon.messaging.spi.Callbacks;
 import io.jobcommon.messaging.spi.DeadLetters;
 import io.jobcommon.messaging.spi.LogSafe;
 import io.jobcommon.messaging.spi.QueueAdmin;
@@ -77,7 +78,7 @@ final class DepthGauges implements AutoCloseable {
               return t;
             });
     long ms = interval.toMillis();
-    poller.scheduleWithFixedDelay(this::poll, 0, ms, TimeUnit.MILLISECONDS);
+    Callbacks.scheduleWithFixedDelay(poller, this::poll, 0, ms, TimeUnit.MILLISECONDS);
   }
 
   /**

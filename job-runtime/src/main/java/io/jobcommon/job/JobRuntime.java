@@ -42,13 +42,13 @@ import org.slf4j.LoggerFactory;
  *
  * public static void main(String[] args) {                     // a cron job
  *   System.exit(JobRuntime.launch(runtime -> runtime.runScheduled("daily-vuln-match", ctx -> {
- *     for (String org : orgs()) ctx.client().send("vulnerability-match-queue", new MatchRequest(org));
+ *     for (String org : orgs()) ctx.client().send("vulnerability-match-queue", new MatchRequest(org, LocalDate.now()));
  *   })));
  * }
  *
  * try (JobRuntime runtime = JobRuntime.builder().setTransport(broker).build()) {  // a test
  *   runtime.start(new SbomProcessJob());
- *   runtime.client().send("sbom-process-queue", new SbomUploaded("s1", "o1"));
+ *   runtime.client().send("sbom-process-queue", new SbomUploaded("s1", "o1", List.of()));
  * }
  * }</pre>
  *
@@ -419,7 +419,7 @@ public final class JobRuntime implements AutoCloseable {
             b.environment == null
                 ? TransportSettings.fromEnvironment()
                 : TransportSettings.of(b.environment::get);
-        raw = Brokers.create(broker, ts, b.classLoader);
+        raw = Brokers.create(Objects.requireNonNull(broker, "broker"), ts, b.classLoader);
       }
       Telemetry telemetry = null;
       try {

@@ -28,6 +28,8 @@ final class OrderedShutdown {
   private OrderedShutdown() {}
 
   /**
+   * Runs the shutdown steps one after the other, in order.
+   *
    * @return whether the consumers drained and the broker connection closed in time
    */
   static boolean run(

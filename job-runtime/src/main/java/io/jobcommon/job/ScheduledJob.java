@@ -7,7 +7,7 @@ package io.jobcommon.job;
  *
  * <pre>{@code
  * System.exit(JobRuntime.launch(runtime -> runtime.runScheduled("daily-vuln-match", ctx -> {
- *   for (String org : orgs()) ctx.client().send("vulnerability-match-queue", new MatchRequest(org));
+ *   for (String org : orgs()) ctx.client().send("vulnerability-match-queue", new MatchRequest(org, LocalDate.now()));
  * })));
  * }</pre>
  *

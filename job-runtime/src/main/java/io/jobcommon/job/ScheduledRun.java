@@ -107,7 +107,7 @@ final class ScheduledRun {
 
     @Override
     public Optional<String> traceparent() {
-      return MessagingTelemetry.getTraceparent(Context.root().with(span));
+      return MessagingTelemetry.traceparent(Context.root().with(span));
     }
 
     @Override

@@ -59,7 +59,7 @@ final class Secrets {
     if (!name.endsWith("_HEADERS")) {
       return;
     }
-    for (String pair : value.split(",")) {
+    for (String pair : value.split(",", -1)) { // empty pairs are skipped below
       int eq = pair.indexOf('=');
       if (eq >= 0) {
         values.add(pair.substring(eq + 1).trim());

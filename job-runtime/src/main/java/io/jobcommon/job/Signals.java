@@ -5,6 +5,8 @@ import java.lang.reflect.Method;
 import java.lang.reflect.Proxy;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Objects;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -24,7 +26,7 @@ final class Signals implements AutoCloseable {
 
   private final List<Object[]> installed = new ArrayList<>(); // {signal, previous handler}
   private final Object lock = new Object();
-  private Method handle;
+  private @Nullable Method handle; // set by install, before any handler is in installed
 
   private Signals() {}
 
@@ -87,7 +89,7 @@ final class Signals implements AutoCloseable {
     synchronized (lock) {
       for (Object[] entry : installed) {
         try {
-          handle.invoke(null, entry[0], entry[1]);
+          Objects.requireNonNull(handle, "handle").invoke(null, entry[0], entry[1]);
         } catch (ReflectiveOperationException | RuntimeException e) {
           log.debug("could not restore the handler of {}", entry[0], e);
         }

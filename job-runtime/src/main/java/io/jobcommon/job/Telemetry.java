@@ -1,7 +1,7 @@
 package io.jobcommon.job;
 
+import io.jobcommon.job.sampling.JobSampling;
 import io.jobcommon.messaging.ConfigurationException;
-import io.jobcommon.messaging.tracing.sdk.JobSampling;
 import io.opentelemetry.api.OpenTelemetry;
 import io.opentelemetry.sdk.OpenTelemetrySdk;
 import io.opentelemetry.sdk.autoconfigure.AutoConfiguredOpenTelemetrySdk;
@@ -65,7 +65,9 @@ final class Telemetry {
   private final @Nullable OpenTelemetrySdk sdk;
   private final boolean owned;
   private final @Nullable SpanCounter counter;
+
   // Held because java.util.logging references loggers weakly: the bridge must outlive a GC.
+  @SuppressWarnings("UnusedVariable") // only held, never read: see above
   private java.util.logging.@Nullable Logger julBridge;
 
   private Telemetry(
@@ -266,11 +268,13 @@ final class Telemetry {
       return m.group().toUpperCase(Locale.ROOT).replace('.', '_').replace('-', '_');
     }
     String best = null;
+    int bestLength = 0;
     for (Map.Entry<String, String> e : environment.entrySet()) {
       String value = e.getValue() == null ? "" : e.getValue().trim();
       if (e.getKey().startsWith("OTEL_") && !value.isEmpty() && message.contains(value)) {
-        if (best == null || value.length() > environment.get(best).trim().length()) {
+        if (best == null || value.length() > bestLength) {
           best = e.getKey();
+          bestLength = value.length();
         }
       }
     }

@@ -80,7 +80,7 @@ class TimeInQueueIT {
   @Test
   void rabbitMqReadsATimestampInMillisecondsAsJobCommonProducersSetIt() throws Exception {
     String queue = "jc-lag-" + UUID.randomUUID().toString().substring(0, 8);
-    Instant sent = Instant.ofEpochMilli(System.currentTimeMillis()).minus(Duration.ofSeconds(120));
+    Instant sent = Instant.ofEpochMilli(System.currentTimeMillis()).minus(Duration.ofMinutes(2));
     CompletableFuture<Optional<Instant>> seen = new CompletableFuture<>();
     try (JobRuntime rt =
         JobRuntime.builder()

@@ -4,6 +4,7 @@ import java.util.Collections;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Some entries of a batch send failed. Every entry is accounted for: {@link #sentIds()} maps the
@@ -71,7 +72,7 @@ public class BatchSendException extends SendFailedException {
         + "); the others were sent. Re-send the failed entries listed in failures().";
   }
 
-  private static Throwable firstCause(Map<Integer, Throwable> failures) {
+  private static @Nullable Throwable firstCause(Map<Integer, Throwable> failures) {
     return failures.isEmpty() ? null : new TreeMap<>(failures).firstEntry().getValue();
   }
 }

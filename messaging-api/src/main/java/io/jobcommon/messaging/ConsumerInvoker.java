@@ -5,7 +5,6 @@ import io.jobcommon.messaging.spi.Delivery;
 import io.jobcommon.messaging.spi.DeliveryHandler;
 import io.jobcommon.messaging.spi.LogSafe;
 import io.jobcommon.messaging.spi.StandardHeaders;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
@@ -29,14 +28,12 @@ final class ConsumerInvoker implements DeliveryHandler {
   private final MessageClient client;
   private final PayloadCodec codec;
   private final RetryPolicy policy;
-  private final Clock clock;
 
-  ConsumerInvoker(JobConsumer<?> consumer, MessageClient client, Clock clock) {
+  ConsumerInvoker(JobConsumer<?> consumer, MessageClient client) {
     this.consumer = consumer;
     this.client = client;
     this.codec = client.codec();
     this.policy = consumer.retryPolicy();
-    this.clock = clock;
   }
 
   @Override
@@ -187,8 +184,6 @@ final class ConsumerInvoker implements DeliveryHandler {
           + delivery.messageId()
           + ", attempt="
           + delivery.attempt()
-          + ", at="
-          + clock.instant()
           + "}";
     }
   }

@@ -4,10 +4,10 @@ import io.jobcommon.messaging.spi.LogSafe;
 import io.jobcommon.messaging.spi.Subscription;
 import io.jobcommon.messaging.spi.Subscriptions;
 import io.jobcommon.messaging.spi.Transport;
-import java.time.Clock;
 import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.CopyOnWriteArrayList;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -37,7 +37,6 @@ public final class Dispatcher implements AutoCloseable {
 
   private final Transport transport;
   private final MessageClient client;
-  private final Clock clock;
   private final List<Subscription> subscriptions = new CopyOnWriteArrayList<>();
   private final Object lock = new Object();
   private boolean closed;
@@ -45,7 +44,6 @@ public final class Dispatcher implements AutoCloseable {
   private Dispatcher(Builder b) {
     this.transport = b.transport;
     this.client = b.client != null ? b.client : MessageClient.create(b.transport);
-    this.clock = b.clock;
   }
 
   /** A builder for a dispatcher on {@code transport}. */
@@ -69,7 +67,7 @@ public final class Dispatcher implements AutoCloseable {
       if (closed) {
         throw new IllegalStateException("dispatcher is closed; cannot start " + consumer);
       }
-      ConsumerInvoker invoker = new ConsumerInvoker(consumer, client, clock);
+      ConsumerInvoker invoker = new ConsumerInvoker(consumer, client);
       Subscription s = transport.subscribe(consumer.queue(), consumer.options(), invoker);
       subscriptions.add(s);
       log.info(
@@ -123,8 +121,7 @@ public final class Dispatcher implements AutoCloseable {
   /** Builds a {@link Dispatcher}. Not thread-safe. */
   public static final class Builder {
     private final Transport transport;
-    private MessageClient client;
-    private Clock clock = Clock.systemUTC();
+    private @Nullable MessageClient client;
 
     private Builder(Transport transport) {
       this.transport = Objects.requireNonNull(transport, "transport");
@@ -136,12 +133,6 @@ public final class Dispatcher implements AutoCloseable {
      */
     public Builder setClient(MessageClient client) {
       this.client = Objects.requireNonNull(client, "client");
-      return this;
-    }
-
-    /** The clock for dead-letter timestamps; the system clock by default. */
-    public Builder setClock(Clock clock) {
-      this.clock = Objects.requireNonNull(clock, "clock");
       return this;
     }
 

@@ -19,7 +19,7 @@ import java.util.Objects;
  *
  *   @Override
  *   protected void handle(SbomUploaded sbom, JobContext ctx) {
- *     ctx.client().send("component-process-queue", new ComponentBatch(sbom.sbomId()));
+ *     ctx.client().send("component-process-queue", new ComponentBatch(sbom.sbomId(), sbom.orgId(), sbom.components()));
  *   }
  * }
  * }</pre>

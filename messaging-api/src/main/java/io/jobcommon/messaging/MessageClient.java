@@ -16,7 +16,7 @@ import java.util.concurrent.CompletionException;
  *
  * <pre>{@code
  * MessageClient client = runtime.client();        // or MessageClient.create(transport)
- * String id = client.send("sbom-process-queue", new SbomUploaded(sbomId, orgId));
+ * String id = client.send("sbom-process-queue", new SbomUploaded(sbomId, orgId, components));
  * }</pre>
  *
  * <p>Thread-safe: share one client. Arguments must not be null. Blocking methods throw a {@link
@@ -74,40 +74,47 @@ public interface MessageClient {
 
   /** Sends {@code payload} to {@code queue} and returns the broker's message id. */
   default String send(String queue, Object payload) {
-    return await(sendAsync(queue, payload));
+    return await(sendAsync(queue, payload), queue);
   }
 
   /** Sends {@code message} and returns the broker's message id. */
   default String send(OutgoingMessage message) {
-    return await(sendAsync(message));
+    return await(sendAsync(message), message.queue());
   }
 
   /** Sends every payload to {@code queue} and returns the ids in order. */
   default List<String> sendBatch(String queue, List<?> payloads) {
-    return await(sendBatchAsync(queue, payloads));
+    return await(sendBatchAsync(queue, payloads), queue);
   }
 
   /** Sends {@code messages} and returns the ids in order. */
   default List<String> sendBatch(List<OutgoingMessage> messages) {
-    return await(sendBatchAsync(messages));
+    return await(sendBatchAsync(messages), queuesOf(messages));
   }
 
   /**
-   * Waits for {@code future} and rethrows its failure as the {@link MessagingException} it is, or
-   * wrapped in one.
+   * Waits for {@code future} and rethrows its failure as the {@link MessagingException} it is,
+   * unchanged (other callers may hold the same instance), or wrapped in a {@link
+   * SendFailedException} naming {@code queue}, the destination the caller gave.
    */
-  private static <T> T await(CompletableFuture<T> future) {
+  private static <T> T await(CompletableFuture<T> future, String queue) {
     try {
       return future.join();
     } catch (CompletionException | CancellationException e) {
       Throwable cause = Futures.unwrap(e);
       if (cause instanceof MessagingException) {
-        MessagingException me = (MessagingException) cause;
-        me.addSuppressed(new Exception("waited for here"));
-        throw me;
+        throw (MessagingException) cause;
       }
-      throw new SendFailedException("unknown", "send failed: " + cause, cause);
+      throw new SendFailedException(queue, "send to queue '" + queue + "' failed: " + cause, cause);
     }
+  }
+
+  /** The batch's destination: its one queue, or its distinct queues joined by commas. */
+  private static String queuesOf(List<OutgoingMessage> messages) {
+    return messages.stream()
+        .map(OutgoingMessage::queue)
+        .distinct()
+        .collect(java.util.stream.Collectors.joining(","));
   }
 
   /** Builds a {@link MessageClient}. Not thread-safe. */

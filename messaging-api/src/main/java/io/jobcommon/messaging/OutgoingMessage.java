@@ -15,14 +15,21 @@ import org.jspecify.annotations.Nullable;
  *
  * <pre>{@code
  * client.send(OutgoingMessage.builder("sbom-process-queue")
- *     .setPayload(new SbomUploaded(sbomId, orgId))
+ *     .setPayload(new SbomUploaded(sbomId, orgId, components))
  *     .setHeader("tenant", orgId)
  *     .setDelay(Duration.ofSeconds(30))
  *     .build());
  * }</pre>
  *
- * <p>Immutable and thread-safe; byte arrays and maps are copied in and out. A message handed to a
- * {@link io.jobcommon.messaging.spi.Transport} is always encoded: {@link #isEncoded()} is true.
+ * <p>A message is in one of two states. Built with {@link Builder#setPayload} it is <em>not
+ * encoded</em>: it holds the payload object and no body, and {@link #body()} throws. The {@link
+ * MessageClient} encodes it with its codec before handing it on, so a message a {@link
+ * io.jobcommon.messaging.spi.Transport} receives is always <em>encoded</em> ({@link #isEncoded()}
+ * is true) and transports may call {@link #body()} without checking. Built with {@link
+ * Builder#setBody} it is encoded from the start. Code that may see either state checks {@link
+ * #isEncoded()} or uses {@link #bodySize()}, which never throws.
+ *
+ * <p>Immutable and thread-safe; byte arrays and maps are copied in and out.
  */
 public final class OutgoingMessage {
   /** Content type of the default JSON codec. */
@@ -87,9 +94,11 @@ public final class OutgoingMessage {
   }
 
   /**
-   * A copy of the body bytes.
+   * A copy of the body bytes. Always present on a message a transport receives; on a message built
+   * from a payload, only once the client has encoded it (see the class description).
    *
-   * @throws IllegalStateException if the message holds a payload that was not encoded yet
+   * @throws IllegalStateException if {@link #isEncoded()} is false: the message holds a payload the
+   *     client has not encoded yet
    */
   public byte[] body() {
     if (body == null) {

@@ -82,7 +82,7 @@ class PayloadCodecTest {
   void unencodablePayloadFailsWithAnEncodingException() {
     Object selfReferencing =
         new Object() {
-          @SuppressWarnings("unused")
+          @SuppressWarnings({"unused", "EffectivelyPrivate"}) // public: Jackson serialises it
           public Object getSelf() {
             return this;
           }

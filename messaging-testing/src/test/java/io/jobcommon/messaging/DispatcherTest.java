@@ -21,7 +21,7 @@ class DispatcherTest {
 
   private final TestClock clock = TestClock.create();
   private final InMemoryTransport broker = InMemoryTransport.builder().setClock(clock).build();
-  private final Dispatcher dispatcher = Dispatcher.builder(broker).setClock(clock).build();
+  private final Dispatcher dispatcher = Dispatcher.builder(broker).build();
   private final MessageClient client = dispatcher.client();
 
   @AfterEach

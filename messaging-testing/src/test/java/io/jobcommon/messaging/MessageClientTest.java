@@ -3,9 +3,13 @@ package io.jobcommon.messaging;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.jobcommon.messaging.spi.DeliveryHandler;
+import io.jobcommon.messaging.spi.Subscription;
+import io.jobcommon.messaging.spi.Transport;
 import io.jobcommon.messaging.testing.InMemoryMessage;
 import io.jobcommon.messaging.testing.InMemoryTransport;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import org.junit.jupiter.api.Test;
 
@@ -65,7 +69,7 @@ class MessageClientTest {
   void asyncSendsCompleteExceptionallyInsteadOfThrowing() {
     Object unencodable =
         new Object() {
-          @SuppressWarnings("unused")
+          @SuppressWarnings({"unused", "EffectivelyPrivate"}) // public: Jackson serialises it
           public Object getSelf() {
             return this;
           }
@@ -74,5 +78,64 @@ class MessageClientTest {
         .isInstanceOf(CompletionException.class)
         .hasCauseInstanceOf(PayloadEncodingException.class);
     assertThat(broker.sentTo("jobs")).isEmpty();
+  }
+
+  @Test
+  void blockingSendsLeaveASharedFailureAloneAndNameTheCallersQueue() {
+    SendFailedException shared = new SendFailedException("jobs", "broker said no", null);
+    MessageClient refused = MessageClient.create(new FailingTransport(shared));
+    for (int i = 0; i < 3; i++) {
+      assertThatThrownBy(() -> refused.send("jobs", new Job("a"))).isSameAs(shared);
+    }
+    assertThat(shared.getSuppressed()).isEmpty();
+
+    MessageClient broken =
+        MessageClient.create(new FailingTransport(new IllegalStateException("transport bug")));
+    assertThatThrownBy(() -> broken.send("orders", new Job("a")))
+        .isInstanceOfSatisfying(
+            SendFailedException.class, e -> assertThat(e.queue()).isEqualTo("orders"))
+        .hasMessageContaining("queue 'orders'")
+        .hasRootCauseMessage("transport bug");
+    assertThatThrownBy(
+            () ->
+                broken.sendBatch(
+                    List.of(
+                        OutgoingMessage.of("orders", new Job("a")),
+                        OutgoingMessage.of("audit", new Job("a")),
+                        OutgoingMessage.of("orders", new Job("b")))))
+        .isInstanceOfSatisfying(
+            SendFailedException.class, e -> assertThat(e.queue()).isEqualTo("orders,audit"));
+  }
+
+  /** Fails every send with one and the same exception instance. */
+  private static final class FailingTransport implements Transport {
+    private final RuntimeException failure;
+
+    FailingTransport(RuntimeException failure) {
+      this.failure = failure;
+    }
+
+    @Override
+    public String system() {
+      return "failing";
+    }
+
+    @Override
+    public CompletableFuture<String> send(OutgoingMessage message) {
+      return CompletableFuture.failedFuture(failure);
+    }
+
+    @Override
+    public CompletableFuture<List<String>> sendBatch(List<OutgoingMessage> messages) {
+      return CompletableFuture.failedFuture(failure);
+    }
+
+    @Override
+    public Subscription subscribe(String queue, ConsumerOptions options, DeliveryHandler handler) {
+      throw new UnsupportedOperationException("send-only test transport");
+    }
+
+    @Override
+    public void close() {}
   }
 }

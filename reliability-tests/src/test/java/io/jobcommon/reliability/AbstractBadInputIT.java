@@ -166,7 +166,7 @@ abstract class AbstractBadInputIT {
         }
         sendGood(client, r, "good-last");
         await()
-            .atMost(Duration.ofSeconds(120))
+            .atMost(Duration.ofMinutes(2))
             .pollInterval(Duration.ofMillis(100))
             .untilAsserted(
                 () -> {

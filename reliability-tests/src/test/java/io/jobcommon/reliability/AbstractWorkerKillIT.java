@@ -83,7 +83,7 @@ abstract class AbstractWorkerKillIT {
     long finishedAt;
     try (ChildJvm second = worker("kill-" + broker() + "-second", queue, secondLog)) {
       await()
-          .atMost(Duration.ofSeconds(120))
+          .atMost(Duration.ofMinutes(2))
           .untilAsserted(() -> assertThat(handled(firstLog, secondLog)).containsAll(ids));
       finishedAt = System.nanoTime();
       int exit = second.terminate(Duration.ofSeconds(30));

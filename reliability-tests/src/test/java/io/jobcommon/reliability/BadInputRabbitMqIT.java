@@ -167,7 +167,7 @@ class BadInputRabbitMqIT extends AbstractBadInputIT {
           sink.accept(headers);
         },
         tag -> {});
-    return ch::close;
+    return ch;
   }
 
   @Override

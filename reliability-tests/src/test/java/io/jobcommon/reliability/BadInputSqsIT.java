@@ -129,7 +129,7 @@ class BadInputSqsIT extends AbstractBadInputIT {
               sink.accept(d.headers());
               d.ack();
             });
-    return s::close;
+    return s;
   }
 
   @Override

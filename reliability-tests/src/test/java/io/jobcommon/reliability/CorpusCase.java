@@ -177,7 +177,8 @@ final class CorpusCase {
     if (!List.of("raw-transport", "traced-client", "amqp", "sqs-client").contains(via())) {
       p.add("via is '" + via() + "'");
     }
-    if (via().equals("amqp") && runsOn("sqs") || via().equals("sqs-client") && runsOn("rabbitmq")) {
+    if ((via().equals("amqp") && runsOn("sqs"))
+        || (via().equals("sqs-client") && runsOn("rabbitmq"))) {
       p.add("a broker-specific case (" + via() + ") must name its broker in 'brokers'");
     }
     for (Map.Entry<String, JsonNode> e : node.properties()) {

@@ -112,6 +112,7 @@ class FixedBugsIT {
    * once fixed: {@code handler-leaks-scope} (mode {@code leak-scope}).
    */
   @Test
+  @SuppressWarnings("MustBeClosedChecker") // the handler leaks a scope on purpose: the bug tested
   void aHandlerLeakingAScopeDoesNotParentLaterMessages() throws Exception {
     InMemorySpanExporter spans = InMemorySpanExporter.create();
     try (OpenTelemetrySdk otel =

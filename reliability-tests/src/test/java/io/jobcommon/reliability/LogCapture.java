@@ -26,6 +26,7 @@ final class LogCapture implements AutoCloseable {
   }
 
   /** Events matching {@code filter}, formatted as "LEVEL [thread] logger - message: throwable". */
+  @SuppressWarnings("SynchronizeOnNonFinalField") // logback's ListAppender.list: never replaced
   List<String> events(Predicate<ILoggingEvent> filter) {
     synchronized (appender.list) {
       return appender.list.stream()
@@ -66,6 +67,7 @@ final class LogCapture implements AutoCloseable {
    * How many lines the events matching {@code filter} take in a log file: one for the message (more
    * if it holds line breaks) plus one per stack frame and cause of its throwable.
    */
+  @SuppressWarnings("SynchronizeOnNonFinalField") // logback's ListAppender.list: never replaced
   int lines(Predicate<ILoggingEvent> filter) {
     synchronized (appender.list) {
       int n = 0;

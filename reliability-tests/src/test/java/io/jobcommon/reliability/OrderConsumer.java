@@ -38,6 +38,7 @@ final class OrderConsumer extends JobConsumer<OrderMessage> {
   }
 
   @Override
+  @SuppressWarnings("MustBeClosedChecker") // mode leak-scope leaks one on purpose
   protected void handle(OrderMessage order, JobContext ctx) throws Exception {
     if (order.orderId() == null || order.orderId().isBlank()) {
       throw new NonRetryableException("order has no orderId");
@@ -96,6 +97,7 @@ final class OrderConsumer extends JobConsumer<OrderMessage> {
   }
 
   /** A handler bug: unbounded recursion, ending in a {@link StackOverflowError}. */
+  @SuppressWarnings("InfiniteRecursion") // on purpose: see above
   private static int recurse(int depth) {
     return recurse(depth + 1) + 1;
   }

@@ -154,8 +154,8 @@ class SecretsIT {
             .until(
                 () ->
                     !jvm.isAlive()
-                        || Files.exists(childLog)
-                            && read(childLog).contains("receiving from queue"));
+                        || (Files.exists(childLog)
+                            && read(childLog).contains("receiving from queue")));
         if (jvm.isAlive()) {
           jvm.terminate(Duration.ofSeconds(30));
         }

@@ -177,7 +177,7 @@ class SoakIT {
       producer.shutdown();
       assertThat(producer.awaitTermination(30, TimeUnit.SECONDS)).isTrue();
       await()
-          .atMost(Duration.ofSeconds(120))
+          .atMost(Duration.ofMinutes(2))
           .until(() -> confirmed.get() + failed.get() == sent.get() && unhandled.isEmpty());
       dispatcher.close();
       reporter.shutdownNow();

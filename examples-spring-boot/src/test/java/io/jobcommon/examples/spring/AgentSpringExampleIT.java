@@ -100,7 +100,7 @@ class AgentSpringExampleIT {
     HttpClient http = HttpClient.newHttpClient();
     URI readiness = URI.create("http://127.0.0.1:" + port + "/actuator/health/readiness");
     await()
-        .atMost(Duration.ofSeconds(120))
+        .atMost(Duration.ofMinutes(2))
         .pollInterval(Duration.ofMillis(500))
         .until(() -> ready(http, readiness) || !app.isAlive());
     assertThat(app.isAlive()).as("the application started; its log: %s", log).isTrue();

@@ -44,8 +44,11 @@ final class UploadHandler implements HttpHandler {
     this.queue = queue;
   }
 
-  /** The SBOM document: only the component list is read. */
-  record SbomDocument(@Nullable List<Component> components) {}
+  /** The SBOM document as sent: only the component list is read, and it may be missing. */
+  record SbomJson(@Nullable List<Component> components) {}
+
+  /** A checked SBOM: it has a components list. */
+  record SbomDocument(List<Component> components) {}
 
   /** What a 4xx or 5xx answer says. */
   private static final class HttpError extends Exception {
@@ -113,23 +116,24 @@ final class UploadHandler implements HttpHandler {
     if (bytes.length > MAX_BODY) {
       throw new HttpError(413, "the SBOM is larger than " + MAX_BODY + " bytes");
     }
-    SbomDocument sbom;
+    SbomJson sbom;
     try {
-      sbom = JSON.readValue(bytes, SbomDocument.class);
+      sbom = JSON.readValue(bytes, SbomJson.class);
     } catch (JsonProcessingException e) {
       throw new HttpError(400, "the body is not an SBOM in JSON: " + e.getOriginalMessage());
     }
-    if (sbom == null || sbom.components() == null) {
+    List<Component> components = sbom == null ? null : sbom.components();
+    if (components == null) {
       throw new HttpError(400, "the SBOM has no \"components\" list");
     }
-    return sbom;
+    return new SbomDocument(components);
   }
 
   private static @Nullable String queryParameter(@Nullable String rawQuery, String name) {
     if (rawQuery == null) {
       return null;
     }
-    for (String pair : rawQuery.split("&")) {
+    for (String pair : rawQuery.split("&", -1)) { // an empty pair matches no name
       int eq = pair.indexOf('=');
       String key = eq < 0 ? pair : pair.substring(0, eq);
       if (URLDecoder.decode(key, StandardCharsets.UTF_8).equals(name)) {

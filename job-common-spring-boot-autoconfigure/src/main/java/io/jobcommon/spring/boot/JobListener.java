@@ -17,7 +17,7 @@ import java.lang.annotation.Target;
  * <pre>{@code
  * @JobListener(queue = "sbom-process-queue", concurrency = 4)
  * void process(SbomUploaded sbom, JobContext ctx) {
- *   ctx.client().send("component-process-queue", new ComponentBatch(sbom.sbomId()));
+ *   ctx.client().send("component-process-queue", new ComponentBatch(sbom.sbomId(), 42));
  * }
  * }</pre>
  *

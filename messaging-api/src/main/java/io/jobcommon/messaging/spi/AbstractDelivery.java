@@ -177,7 +177,8 @@ public abstract class AbstractDelivery implements Delivery {
     if (f.isDone() && !f.isCompletedExceptionally()) {
       return f; // the usual case: no stage to add just to find nothing to log
     }
-    f.whenComplete(
+    Callbacks.whenDone(
+        f,
         (ok, error) -> {
           if (error != null) {
             log.warn(

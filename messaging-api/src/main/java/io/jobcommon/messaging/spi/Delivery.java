@@ -1,5 +1,6 @@
 package io.jobcommon.messaging.spi;
 
+import com.google.errorprone.annotations.CanIgnoreReturnValue;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
@@ -16,7 +17,8 @@ import org.jspecify.annotations.Nullable;
  *
  * <p>Thread-safe: any thread may settle. Values are non-null; {@code cause} parameters may be null.
  * Settling futures never need to be waited for; they complete exceptionally only when the broker
- * refused the settlement.
+ * refused the settlement, and the transport logs that ({@link AbstractDelivery}). So the verbs are
+ * {@code @CanIgnoreReturnValue}: Error Prone accepts a call that drops the future.
  */
 public interface Delivery {
 
@@ -57,9 +59,11 @@ public interface Delivery {
   boolean isSettled();
 
   /** Removes the message from the queue for good. */
+  @CanIgnoreReturnValue
   CompletableFuture<Void> ack();
 
   /** Same as {@code retryLater(delay, null)}. */
+  @CanIgnoreReturnValue
   default CompletableFuture<Void> retryLater(Duration delay) {
     return retryLater(delay, null);
   }
@@ -68,9 +72,11 @@ public interface Delivery {
    * Redelivers the message no earlier than {@code delay} from now, as attempt {@link #attempt()} +
    * 1. {@code cause} is the failure that made the retry necessary, for telemetry; it is not sent.
    */
+  @CanIgnoreReturnValue
   CompletableFuture<Void> retryLater(Duration delay, @Nullable Throwable cause);
 
   /** Same as {@code deadLetter(reason, null)}. */
+  @CanIgnoreReturnValue
   default CompletableFuture<Void> deadLetter(String reason) {
     return deadLetter(reason, null);
   }
@@ -80,12 +86,14 @@ public interface Delivery {
    * DeadLetters#queueName(String)}) with the reason and the {@link StandardHeaders} dead-letter
    * headers, then removes it from its queue. {@code cause} is for telemetry; it is not sent.
    */
+  @CanIgnoreReturnValue
   CompletableFuture<Void> deadLetter(String reason, @Nullable Throwable cause);
 
   /**
    * Gives the message back to the queue at once, unprocessed (graceful shutdown). Where the broker
    * counts deliveries (SQS), the next delivery still counts as a new attempt.
    */
+  @CanIgnoreReturnValue
   CompletableFuture<Void> release();
 
   /**
@@ -93,5 +101,6 @@ public interface Delivery {
    * an automatic heartbeat (SQS) or no lease (RabbitMQ) may treat it as a hint. Not a settling
    * verb; ignored once settled.
    */
+  @CanIgnoreReturnValue
   CompletableFuture<Void> extendLease(Duration duration);
 }

@@ -80,6 +80,9 @@ public interface Transport extends AutoCloseable {
    * most {@link ConsumerOptions#concurrency()} at a time, and holds at most {@link
    * ConsumerOptions#concurrency()} + {@link ConsumerOptions#prefetch()} deliveries that are not
    * settled yet. Use a {@link HandlerPool} to run the handler.
+   *
+   * @throws IllegalStateException when the transport is closed (a lifecycle mistake, not a failed
+   *     send: {@link io.jobcommon.messaging.ClientClosedException} is for sends only)
    */
   Subscription subscribe(String queue, ConsumerOptions options, DeliveryHandler handler);
 

@@ -8,6 +8,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.function.Function;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Named settings for a {@link TransportProvider}: environment variables by default. Blank values
@@ -120,7 +121,7 @@ public final class TransportSettings {
     return d;
   }
 
-  private static Duration parseDuration(String text) {
+  private static @Nullable Duration parseDuration(String text) {
     String s = text.trim().toLowerCase(Locale.ROOT);
     try {
       if (s.startsWith("p")) {

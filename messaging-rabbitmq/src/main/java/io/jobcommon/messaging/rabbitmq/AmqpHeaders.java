@@ -140,6 +140,7 @@ final class AmqpHeaders {
    * The properties of a first send of {@code message}: persistent, a new message id, sent at {@code
    * nowMillis}, its headers with attempt 1.
    */
+  @SuppressWarnings("JavaUtilDate") // amqp-client's timestamp property is a Date
   static AMQP.BasicProperties propertiesOf(OutgoingMessage message, long nowMillis) {
     return new AMQP.BasicProperties.Builder()
         .contentType(message.contentType())

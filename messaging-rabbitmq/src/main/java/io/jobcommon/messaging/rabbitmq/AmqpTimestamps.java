@@ -17,6 +17,7 @@ final class AmqpTimestamps {
 
   private AmqpTimestamps() {}
 
+  @SuppressWarnings("JavaUtilDate") // amqp-client's timestamp property is a Date
   static Optional<Instant> sentAt(@Nullable Date timestamp) {
     if (timestamp == null) {
       return Optional.empty();

@@ -73,7 +73,7 @@ final class Connections {
     }
     if (heartbeat != null || uri != null) {
       cf.setRequestedHeartbeat(
-          (int) (heartbeat != null ? heartbeat : DEFAULT_HEARTBEAT).getSeconds());
+          (int) (heartbeat != null ? heartbeat : DEFAULT_HEARTBEAT).toSeconds());
     }
     if (cf.getExceptionHandler() instanceof DefaultExceptionHandler) {
       cf.setExceptionHandler(new QuietExceptionHandler()); // the transport logs outages once

@@ -7,6 +7,7 @@ import com.rabbitmq.client.Connection;
 import com.rabbitmq.client.Consumer;
 import com.rabbitmq.client.ShutdownSignalException;
 import io.jobcommon.messaging.MessagingException;
+import io.jobcommon.messaging.spi.Callbacks;
 import io.jobcommon.messaging.spi.DeadLetters;
 import io.jobcommon.messaging.spi.LogSafe;
 import java.io.IOException;
@@ -214,6 +215,9 @@ final class ConsumerChannel {
   }
 
   /** Publishes a copy (confirmed), then acks the original; on failure, requeues the original. */
+  // handle(...) yields a future of the ack's future, flattened by thenCompose: nothing is dropped;
+  // the republishing set holds futures by identity.
+  @SuppressWarnings({"FutureReturnValueIgnored", "CollectionUndefinedEquality"})
   private CompletableFuture<Void> republish(
       RabbitMqDelivery d, long tier, String target, AMQP.BasicProperties props) {
     Publisher publisher = shared.publisher();
@@ -225,12 +229,13 @@ final class ConsumerChannel {
                   if (error == null) {
                     return ack(d);
                   }
-                  release(d);
+                  // Not awaited: a failed release is logged, and the result fails anyway.
+                  CompletableFuture<Void> unused = release(d);
                   return CompletableFuture.<Void>failedFuture(error);
                 })
             .thenCompose(f -> f);
     republishing.add(result);
-    result.whenComplete((ok, error) -> republishing.remove(result));
+    Callbacks.whenDone(result, (ok, error) -> republishing.remove(result));
     return result;
   }
 
@@ -371,9 +376,11 @@ final class ConsumerChannel {
       return;
     }
     try {
-      shared
-          .scheduler()
-          .schedule(this::lingerExpired, shared.ackLinger().toNanos(), TimeUnit.NANOSECONDS);
+      Callbacks.schedule(
+          shared.scheduler(),
+          this::lingerExpired,
+          shared.ackLinger().toNanos(),
+          TimeUnit.NANOSECONDS);
       flushScheduled = true;
     } catch (RejectedExecutionException e) { // the transport is closing: no timers any more
       complete(flush(true));

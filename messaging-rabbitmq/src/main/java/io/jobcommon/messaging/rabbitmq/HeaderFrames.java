@@ -245,7 +245,13 @@ final class HeaderFrames {
   }
 
   private static Frame rebuild(
-      Frame frame, byte[] p, int tableStart, int tableEnd, byte[] kept, String reason, byte[] raw) {
+      Frame frame,
+      byte[] p,
+      int tableStart,
+      int tableEnd,
+      byte[] kept,
+      String reason,
+      byte @Nullable [] raw) {
     ByteArrayOutputStream table = new ByteArrayOutputStream(kept.length + 256);
     table.write(kept, 0, kept.length);
     writeLongString(table, StandardHeaders.UNREADABLE_HEADERS, 'S', utf8(reason));

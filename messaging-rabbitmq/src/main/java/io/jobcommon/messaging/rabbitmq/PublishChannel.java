@@ -66,6 +66,7 @@ final class PublishChannel implements ConfirmListener, ReturnListener, ShutdownL
    * @throws IOException or {@link com.rabbitmq.client.AlreadyClosedException} if the channel is
    *     down; {@code p} is then not tracked here
    */
+  @SuppressWarnings("ReferenceEquality") // which map it is, not what it holds
   void publish(Pending p) throws IOException {
     ConcurrentSkipListMap<Long, Pending> map = unconfirmed;
     long seq = channel.getNextPublishSeqNo();

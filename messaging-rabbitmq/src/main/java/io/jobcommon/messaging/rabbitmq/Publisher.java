@@ -7,6 +7,7 @@ import io.jobcommon.messaging.DestinationNotFoundException;
 import io.jobcommon.messaging.MessagingException;
 import io.jobcommon.messaging.SendFailedException;
 import io.jobcommon.messaging.SendOutcomeUnknownException;
+import io.jobcommon.messaging.spi.Callbacks;
 import io.jobcommon.messaging.spi.LogSafe;
 import java.io.IOException;
 import java.time.Duration;
@@ -135,7 +136,7 @@ final class Publisher {
       return p.future;
     }
     outstanding.add(p);
-    p.future.whenComplete((id, error) -> outstanding.remove(p));
+    Callbacks.whenDone(p.future, (id, error) -> outstanding.remove(p));
     attempt(p);
     return p.future;
   }
@@ -164,7 +165,7 @@ final class Publisher {
       p.fail(
           e instanceof SendFailedException
               ? e
-              : new SendFailedException(p.queue, e.getMessage(), e));
+              : new SendFailedException(p.queue, String.valueOf(e.getMessage()), e));
     } catch (IOException | ShutdownSignalException e) { // AlreadyClosedException included
       retry(p, e);
     } catch (RuntimeException e) {
@@ -293,7 +294,7 @@ final class Publisher {
     long backoff = Math.min(1000L, 50L << Math.min(p.attempts.get(), 5));
     long delay = Math.min(backoff, TimeUnit.NANOSECONDS.toMillis(left));
     try {
-      scheduler.schedule(() -> attempt(p), delay, TimeUnit.MILLISECONDS);
+      Callbacks.schedule(scheduler, () -> attempt(p), delay, TimeUnit.MILLISECONDS);
     } catch (java.util.concurrent.RejectedExecutionException e) {
       p.fail(new ClientClosedException(p.queue));
     }

@@ -61,6 +61,7 @@ final class RabbitMqDelivery extends AbstractDelivery {
    * Properties for a persistent copy of this message, to republish as attempt {@code attempt} with
    * {@code extraHeaders} added (a retry, a dead letter): same message id, original timestamp.
    */
+  @SuppressWarnings("JavaUtilDate") // amqp-client's timestamp property is a Date
   AMQP.BasicProperties copy(Map<String, String> extraHeaders, int attempt) {
     return props
         .builder()

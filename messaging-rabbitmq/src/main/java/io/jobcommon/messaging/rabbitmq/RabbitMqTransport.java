@@ -125,6 +125,7 @@ public final class RabbitMqTransport implements Transport {
   }
 
   @Override
+  @SuppressWarnings("JavaUtilDate") // amqp-client's timestamp property is a Date
   public CompletableFuture<String> send(OutgoingMessage message) {
     try {
       Objects.requireNonNull(message, "message");
@@ -156,7 +157,8 @@ public final class RabbitMqTransport implements Transport {
     Objects.requireNonNull(options, "options");
     Objects.requireNonNull(handler, "handler");
     if (closed.get()) {
-      throw new ClientClosedException(queue);
+      throw new IllegalStateException(
+          "transport is closed; cannot subscribe to queue '" + queue + "'");
     }
     return RabbitMqSubscription.start(queue, options, handler, consumers, subscriptions);
   }
@@ -338,7 +340,7 @@ public final class RabbitMqTransport implements Transport {
      */
     public Builder setHeartbeat(Duration heartbeat) {
       positive(heartbeat, "heartbeat");
-      if (heartbeat.toMillis() % 1000 != 0 || heartbeat.getSeconds() > 65535) {
+      if (heartbeat.toMillis() % 1000 != 0 || heartbeat.toSeconds() > 65535) {
         throw new IllegalArgumentException(
             "heartbeat must be a whole number of seconds from 1s to 65535s, was " + heartbeat);
       }

@@ -93,7 +93,7 @@ public final class RabbitMqTransportProvider implements TransportProvider {
 
   private static Duration heartbeat(TransportSettings settings) {
     Duration d = settings.getDuration(HEARTBEAT, Connections.DEFAULT_HEARTBEAT);
-    if (d.isZero() || d.toMillis() % 1000 != 0 || d.getSeconds() > 65535) {
+    if (d.isZero() || d.toMillis() % 1000 != 0 || d.toSeconds() > 65535) {
       throw new ConfigurationException(
           HEARTBEAT,
           HEARTBEAT

@@ -216,11 +216,11 @@ final class Topology {
 
   /** The broker's text when {@code e} is a 406 PRECONDITION_FAILED clash, else null. */
   private static @Nullable String clash(IOException e) {
-    if (replyCode(e) != PRECONDITION_FAILED) {
+    if (replyCode(e) != PRECONDITION_FAILED
+        || !(e.getCause() instanceof ShutdownSignalException signal)) {
       return null;
     }
-    return ((AMQP.Channel.Close) ((ShutdownSignalException) e.getCause()).getReason())
-        .getReplyText();
+    return ((AMQP.Channel.Close) signal.getReason()).getReplyText();
   }
 
   /** The reply code of the channel close behind {@code e}, or 0. */

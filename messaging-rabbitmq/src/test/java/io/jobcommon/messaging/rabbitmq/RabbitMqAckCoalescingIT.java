@@ -81,6 +81,7 @@ class RabbitMqAckCoalescingIT {
   }
 
   @Test
+  @SuppressWarnings("ThreadPriorityCheck") // Thread.yield on purpose: to shuffle the settle order
   void outOfOrderAcksReleasesAndRetriesLeaveNothingBehindOnceClosed() throws Exception {
     transport.close();
     // A linger longer than the test: the acks still waiting at the end go out only on close.

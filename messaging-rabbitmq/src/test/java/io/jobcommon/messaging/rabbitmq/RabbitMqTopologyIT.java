@@ -83,7 +83,7 @@ class RabbitMqTopologyIT {
               got.add(d);
               then.accept(d);
             });
-    closing.add(s::close);
+    closing.add(s);
     return got;
   }
 

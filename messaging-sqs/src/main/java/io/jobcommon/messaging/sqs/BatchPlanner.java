@@ -12,6 +12,8 @@ final class BatchPlanner {
   private BatchPlanner() {}
 
   /**
+   * Groups entries into as few SQS batch calls as the entry-count and payload-size limits allow.
+   *
    * @param sizes the size of each entry, as SQS counts it
    * @return the entries' indexes, grouped by call
    */

@@ -1,5 +1,6 @@
 package io.jobcommon.messaging.sqs;
 
+import io.jobcommon.messaging.spi.Callbacks;
 import io.jobcommon.messaging.spi.Futures;
 import io.jobcommon.messaging.spi.LogSafe;
 import java.time.Duration;
@@ -105,6 +106,7 @@ final class DeleteBatcher {
     return ready;
   }
 
+  @SuppressWarnings("CollectionUndefinedEquality") // calls: identity is the equality wanted
   private void send(List<Pending> ready) {
     for (int from = 0; from < ready.size(); from += SqsLimits.MAX_BATCH_ENTRIES) {
       List<Pending> chunk =
@@ -154,7 +156,7 @@ final class DeleteBatcher {
                     return null;
                   });
       calls.add(call);
-      call.whenComplete((ok, error) -> calls.remove(call));
+      Callbacks.whenDone(call, (ok, error) -> calls.remove(call));
     }
   }
 }

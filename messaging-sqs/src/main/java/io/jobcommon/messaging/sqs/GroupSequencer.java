@@ -43,7 +43,7 @@ final class GroupSequencer {
       runNow = !refuse && q == null;
       if (runNow) {
         waiting.put(key(d), new ArrayDeque<>());
-      } else if (!refuse) {
+      } else if (!refuse && q != null) { // q != null whenever !runNow
         q.add(d);
       }
     }

@@ -1,6 +1,7 @@
 package io.jobcommon.messaging.sqs;
 
 import io.jobcommon.messaging.DestinationNotFoundException;
+import io.jobcommon.messaging.spi.Callbacks;
 import io.jobcommon.messaging.spi.DeadLetters;
 import io.jobcommon.messaging.spi.Futures;
 import java.util.HashMap;
@@ -48,16 +49,16 @@ final class QueueDirectory {
     if (cached != created) {
       return cached;
     }
-    lookup(name)
-        .whenComplete(
-            (info, error) -> {
-              if (error != null) {
-                cache.remove(name, created);
-                created.completeExceptionally(Futures.unwrap(error));
-              } else {
-                created.complete(info);
-              }
-            });
+    Callbacks.whenDone(
+        lookup(name),
+        (info, error) -> {
+          if (error != null) {
+            cache.remove(name, created);
+            created.completeExceptionally(Futures.unwrap(error));
+          } else {
+            created.complete(info);
+          }
+        });
     return created;
   }
 

@@ -7,6 +7,7 @@ import io.jobcommon.messaging.MessagingException;
 import io.jobcommon.messaging.OutgoingMessage;
 import io.jobcommon.messaging.SendFailedException;
 import io.jobcommon.messaging.SendOutcomeUnknownException;
+import io.jobcommon.messaging.spi.Callbacks;
 import io.jobcommon.messaging.spi.Futures;
 import io.jobcommon.messaging.spi.LogSafe;
 import io.jobcommon.messaging.sqs.QueueDirectory.QueueInfo;
@@ -187,25 +188,27 @@ final class SqsSender {
     byQueue.forEach(
         (queue, indexes) -> parts.add(sendGroup(queue, indexes, messages, sent, failed)));
     CompletableFuture<List<String>> result = new CompletableFuture<>();
-    CompletableFuture.allOf(parts.toArray(new CompletableFuture<?>[0]))
-        .whenComplete(
-            (ignored, error) -> {
-              if (error != null) { // a bug: every part accounts for its entries and never fails
-                result.completeExceptionally(Futures.unwrap(error));
-              } else if (!failed.isEmpty()) {
-                result.completeExceptionally(
-                    new BatchSendException(messages.get(0).queue(), messages.size(), sent, failed));
-              } else {
-                List<String> ids = new ArrayList<>(messages.size());
-                for (int i = 0; i < messages.size(); i++) {
-                  ids.add(sent.get(i));
-                }
-                result.complete(ids);
-              }
-            });
+    Callbacks.whenDone(
+        CompletableFuture.allOf(parts.toArray(new CompletableFuture<?>[0])),
+        (ignored, error) -> {
+          if (error != null) { // a bug: every part accounts for its entries and never fails
+            result.completeExceptionally(Futures.unwrap(error));
+          } else if (!failed.isEmpty()) {
+            result.completeExceptionally(
+                new BatchSendException(messages.get(0).queue(), messages.size(), sent, failed));
+          } else {
+            List<String> ids = new ArrayList<>(messages.size());
+            for (int i = 0; i < messages.size(); i++) {
+              ids.add(sent.get(i));
+            }
+            result.complete(ids);
+          }
+        });
     return result;
   }
 
+  // handle(...) yields a future of the calls' future, flattened by thenCompose: nothing is dropped.
+  @SuppressWarnings("FutureReturnValueIgnored")
   private CompletableFuture<Void> sendGroup(
       String queue,
       List<Integer> indexes,
@@ -367,7 +370,8 @@ final class SqsSender {
 
   private <T> CompletableFuture<T> mapErrors(String queue, CompletableFuture<T> f) {
     CompletableFuture<T> out = new CompletableFuture<>();
-    f.whenComplete(
+    Callbacks.whenDone(
+        f,
         (v, error) -> {
           if (error == null) {
             lastCallFailed = false;

@@ -54,7 +54,7 @@ import software.amazon.awssdk.services.sqs.SqsAsyncClient;
  *     .setRegion("eu-west-1")                        // or setClient(yourSqsAsyncClient)
  *     .build();
  * MessageClient client = MessageClient.create(transport);
- * client.send("sbom-process-queue", new SbomUploaded(sbomId, orgId));
+ * client.send("sbom-process-queue", new SbomUploaded(sbomId, orgId, components));
  * transport.close();                                 // at shutdown
  * }</pre>
  *
@@ -153,7 +153,7 @@ public final class SqsTransport implements Transport {
    * with a backoff up to 10 s ({@link Subscription#isRunning()} is false meanwhile).
    *
    * @throws DestinationNotFoundException when the queue does not exist and auto-create is off
-   * @throws ClientClosedException when the transport is closed
+   * @throws IllegalStateException when the transport is closed
    */
   @Override
   public Subscription subscribe(String queue, ConsumerOptions options, DeliveryHandler handler) {
@@ -161,7 +161,8 @@ public final class SqsTransport implements Transport {
     Objects.requireNonNull(options, "options");
     Objects.requireNonNull(handler, "handler");
     if (closed.get()) {
-      throw new ClientClosedException(queue);
+      throw new IllegalStateException(
+          "transport is closed; cannot subscribe to queue '" + queue + "'");
     }
     requireExisting(queue);
     SqsSubscription s =

@@ -1,5 +1,6 @@
 package io.jobcommon.messaging.sqs;
 
+import io.jobcommon.messaging.spi.Callbacks;
 import io.jobcommon.messaging.spi.Futures;
 import java.time.Duration;
 import java.util.Map;
@@ -81,7 +82,8 @@ final class StallWatchdog {
       outstanding.remove(token);
       throw e;
     }
-    f.whenComplete(
+    Callbacks.whenDone(
+        f,
         (response, error) -> {
           outstanding.remove(token);
           if (error == null || Futures.unwrap(error) instanceof AwsServiceException) {

@@ -1,5 +1,6 @@
 package io.jobcommon.messaging.sqs;
 
+import io.jobcommon.messaging.spi.Callbacks;
 import io.jobcommon.messaging.spi.Futures;
 import io.jobcommon.messaging.spi.LogSafe;
 import java.time.Clock;
@@ -123,48 +124,47 @@ final class VisibilityHeartbeat {
               .visibilityTimeout(seconds.get(i))
               .build());
     }
-    client
-        .changeMessageVisibilityBatch(b -> b.queueUrl(url).entries(entries))
-        .whenComplete(
-            (r, error) -> {
-              try {
-                if (error != null) {
-                  if (!failing) {
-                    failing = true;
-                    log.warn(
-                        "extending the visibility of {} message(s) of queue {} failed: {}; trying"
-                            + " again at the next beat (logged once until it works again)",
-                        batch.size(),
-                        queue,
-                        LogSafe.of(Futures.unwrap(error), 1024));
-                  }
-                  return;
-                }
-                if (failing) {
-                  failing = false;
-                  log.info("visibility heartbeat of queue {} works again", queue);
-                }
-                for (ChangeMessageVisibilityBatchResultEntry ok : r.successful()) {
-                  int i = Integer.parseInt(ok.id());
-                  batch.get(i).extendedUntil(sentAt.plusSeconds(seconds.get(i)));
-                }
-                for (BatchResultErrorEntry bad : r.failed()) {
-                  SqsDelivery d = batch.get(Integer.parseInt(bad.id()));
-                  d.endHeartbeat();
-                  // Usually the message was settled meanwhile and the handle is gone.
-                  if (!d.isSettled()) {
-                    log.warn(
-                        "SQS refused to extend the visibility of message {} of queue {}: {} {}; it"
-                            + " will be redelivered when its lease runs out",
-                        LogSafe.of(d.messageId()),
-                        queue,
-                        LogSafe.of(bad.code()),
-                        LogSafe.of(bad.message()));
-                  }
-                }
-              } finally {
-                beats.forEach(b -> b.complete(null));
+    Callbacks.whenDone(
+        client.changeMessageVisibilityBatch(b -> b.queueUrl(url).entries(entries)),
+        (r, error) -> {
+          try {
+            if (error != null) {
+              if (!failing) {
+                failing = true;
+                log.warn(
+                    "extending the visibility of {} message(s) of queue {} failed: {}; trying"
+                        + " again at the next beat (logged once until it works again)",
+                    batch.size(),
+                    queue,
+                    LogSafe.of(Futures.unwrap(error), 1024));
               }
-            });
+              return;
+            }
+            if (failing) {
+              failing = false;
+              log.info("visibility heartbeat of queue {} works again", queue);
+            }
+            for (ChangeMessageVisibilityBatchResultEntry ok : r.successful()) {
+              int i = Integer.parseInt(ok.id());
+              batch.get(i).extendedUntil(sentAt.plusSeconds(seconds.get(i)));
+            }
+            for (BatchResultErrorEntry bad : r.failed()) {
+              SqsDelivery d = batch.get(Integer.parseInt(bad.id()));
+              d.endHeartbeat();
+              // Usually the message was settled meanwhile and the handle is gone.
+              if (!d.isSettled()) {
+                log.warn(
+                    "SQS refused to extend the visibility of message {} of queue {}: {} {}; it"
+                        + " will be redelivered when its lease runs out",
+                    LogSafe.of(d.messageId()),
+                    queue,
+                    LogSafe.of(bad.code()),
+                    LogSafe.of(bad.message()));
+              }
+            }
+          } finally {
+            beats.forEach(b -> b.complete(null));
+          }
+        });
   }
 }

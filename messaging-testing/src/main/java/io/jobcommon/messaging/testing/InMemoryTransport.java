@@ -38,7 +38,7 @@ import java.util.concurrent.locks.ReentrantLock;
  * InMemoryTransport broker = InMemoryTransport.create();
  * try (JobRuntime runtime = JobRuntime.builder().setTransport(broker).build()) {
  *   runtime.start(new SbomProcessJob());
- *   runtime.client().send("sbom-process-queue", new SbomUploaded("s1", "o1"));
+ *   runtime.client().send("sbom-process-queue", new SbomUploaded("s1", "o1", List.of()));
  *   broker.awaitIdle(Duration.ofSeconds(5));
  *   assertThat(broker.sentTo("component-process-queue")).hasSize(1);
  * }
@@ -118,7 +118,8 @@ public final class InMemoryTransport implements Transport {
     Objects.requireNonNull(options, "options");
     Objects.requireNonNull(handler, "handler");
     if (closed) {
-      throw new ClientClosedException(queue);
+      throw new IllegalStateException(
+          "transport is closed; cannot subscribe to queue '" + queue + "'");
     }
     InMemorySubscription s;
     lock.lock();

@@ -21,6 +21,7 @@ import org.junit.jupiter.api.Test;
  */
 class HandlerPoolFailureTest {
 
+  @SuppressWarnings("InfiniteRecursion") // on purpose: the test needs a StackOverflowError
   private static int recurse(int n) {
     return recurse(n + 1) + 1;
   }

@@ -78,28 +78,13 @@ public final class MessagingTelemetry {
    * The W3C {@code traceparent} of the current span ({@code 00-<trace id>-<span id>-<flags>}), for
    * code that passes it on by hand (a JSON field, an HTTP call); empty when no span is current.
    */
-  public static Optional<String> getTraceparent() {
-    return getTraceparent(Context.current());
+  public static Optional<String> traceparent() {
+    return traceparent(Context.current());
   }
 
   /** The W3C {@code traceparent} of the span in {@code context}; empty when it has none. */
-  public static Optional<String> getTraceparent(Context context) {
+  public static Optional<String> traceparent(Context context) {
     return Optional.ofNullable(W3c.traceparent(context));
-  }
-
-  /**
-   * A fresh root context, for work started outside any request (a cron job, a startup task): no
-   * span and no baggage of whatever is current leaks in, so the first span started under it begins
-   * a new trace with a random trace id and a fresh sampling decision.
-   *
-   * <pre>{@code
-   * try (Scope ignored = MessagingTelemetry.newRootContext().makeCurrent()) {
-   *   client.send(OutgoingMessage.of("nightly-report", job)); // a new trace
-   * }
-   * }</pre>
-   */
-  public static Context newRootContext() {
-    return Context.root();
   }
 
   /** Builds a {@link MessagingTelemetry}. Not thread-safe: one thread builds one instance. */

@@ -7,6 +7,7 @@ import static io.jobcommon.messaging.tracing.SemanticAttributes.JC_SETTLEMENT;
 import static io.jobcommon.messaging.tracing.SemanticAttributes.MESSAGING_OPERATION_NAME;
 import static io.jobcommon.messaging.tracing.SemanticAttributes.MESSAGING_OPERATION_TYPE;
 
+import io.jobcommon.messaging.spi.Callbacks;
 import io.jobcommon.messaging.spi.DeadLetters;
 import io.jobcommon.messaging.spi.Delivery;
 import io.jobcommon.messaging.spi.FirstSettle;
@@ -205,7 +206,7 @@ final class TracedDelivery implements Delivery {
       if (result.isDone() && !result.isCompletedExceptionally()) {
         recordSettleDuration(outcome, start, null); // the usual ack: no stage just to time it
       } else {
-        result.whenComplete((ok, error) -> recordSettleDuration(outcome, start, error));
+        Callbacks.whenDone(result, (ok, error) -> recordSettleDuration(outcome, start, error));
       }
     }
     return result;

@@ -158,6 +158,9 @@ final class TracingDeliveryHandler implements DeliveryHandler {
    * compared by content, not identity: under the OpenTelemetry Java agent every read of the current
    * context returns a new wrapper object, which is not a leak.
    */
+  // The scope is left open on purpose: the thread's context is reset to before for good, and
+  // closing it would bring the leaked context back.
+  @SuppressWarnings("MustBeClosedChecker")
   private void restoreIfLeaked(Context before, Object marker) {
     Context after = currentContext.get();
     if (after == before || !leaked(before, after, marker)) {

@@ -109,6 +109,7 @@ class ConsumerContextTest {
   }
 
   @Test
+  @SuppressWarnings("MustBeClosedChecker") // leaks a scope on purpose: that is what it checks
   void aScopeTheHandlerLeavesOpenIsCaughtAndTheThreadIsReset() {
     for (Supplier<Context> storage :
         List.<Supplier<Context>>of(Context::current, AgentLikeContext::current)) {
@@ -134,6 +135,7 @@ class ConsumerContextTest {
   }
 
   @Test
+  @SuppressWarnings("MustBeClosedChecker") // leaks a scope on purpose: that is what it checks
   void aLeakedScopeWithoutASpanIsCaughtToo() {
     ContextKey<String> key = ContextKey.named("tenant");
     InMemoryMessage m = sentMessage();
@@ -179,6 +181,7 @@ class ConsumerContextTest {
    * What the agent's context storage does: every read of the current context is a new wrapper
    * object around the real one, so two reads of an unchanged context are never identical.
    */
+  @SuppressWarnings("MustBeClosedChecker") // makeCurrent hands the scope to its caller
   private static final class AgentLikeContext implements Context {
     private final Context delegate;
 

@@ -12,6 +12,7 @@ import io.opentelemetry.sdk.trace.samplers.Sampler;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.HashMap;
+import java.util.Locale;
 import java.util.Map;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
@@ -63,7 +64,7 @@ class HostileCarrierTest {
             "{}"),
         bad(
             "uppercase hex",
-            h("traceparent", "00-" + TRACE.toUpperCase() + "-" + SPAN + "-01"),
+            h("traceparent", "00-" + TRACE.toUpperCase(Locale.ROOT) + "-" + SPAN + "-01"),
             "{}"),
         bad(
             "all-zero trace id",
@@ -188,7 +189,7 @@ class HostileCarrierTest {
         Arguments.of(
             "body, uppercase and padded",
             Map.of(),
-            "{\"traceContext\":{\"traceparent\":\" " + VALID.toUpperCase() + " \"}}"),
+            "{\"traceContext\":{\"traceparent\":\" " + VALID.toUpperCase(Locale.ROOT) + " \"}}"),
         Arguments.of("AWSTraceHeader", h("AWSTraceHeader", XRAY_VALID), "{}"),
         Arguments.of(
             "bad header, good body",

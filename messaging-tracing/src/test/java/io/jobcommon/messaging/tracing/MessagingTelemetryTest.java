@@ -18,12 +18,12 @@ import org.junit.jupiter.api.Test;
 class MessagingTelemetryTest {
 
   @Test
-  void getTraceparentFormatsTheCurrentSpanAndIsEmptyWithoutOne() {
-    assertThat(MessagingTelemetry.getTraceparent()).isEmpty();
+  void traceparentFormatsTheCurrentSpanAndIsEmptyWithoutOne() {
+    assertThat(MessagingTelemetry.traceparent()).isEmpty();
     try (InMemoryTelemetry otel = new InMemoryTelemetry()) {
       Span span = otel.sdk().getTracer("t").spanBuilder("work").startSpan();
       try (Scope ignored = span.makeCurrent()) {
-        assertThat(MessagingTelemetry.getTraceparent())
+        assertThat(MessagingTelemetry.traceparent())
             .hasValue(
                 "00-"
                     + span.getSpanContext().getTraceId()
@@ -38,7 +38,7 @@ class MessagingTelemetryTest {
   }
 
   @Test
-  void workUnderANewRootContextStartsANewTraceWithoutTheAmbientBaggage() {
+  void workUnderTheRootContextStartsANewTraceWithoutTheAmbientBaggage() {
     try (InMemoryTelemetry otel = new InMemoryTelemetry()) {
       InMemoryTransport broker = InMemoryTransport.create();
       Transport transport = MessagingTelemetry.create(otel.sdk()).wrap(broker);
@@ -48,7 +48,7 @@ class MessagingTelemetryTest {
               .with(request)
               .with(Baggage.builder().put("user", "u").build())
               .makeCurrent()) {
-        try (Scope inner = MessagingTelemetry.newRootContext().makeCurrent()) {
+        try (Scope inner = Context.root().makeCurrent()) {
           transport
               .send(
                   OutgoingMessage.builder("cron")

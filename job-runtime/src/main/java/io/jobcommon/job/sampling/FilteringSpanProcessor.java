@@ -1,4 +1,4 @@
-package io.jobcommon.messaging.tracing.sdk;
+package io.jobcommon.job.sampling;
 
 import io.opentelemetry.api.trace.StatusCode;
 import io.opentelemetry.context.Context;

@@ -1,4 +1,4 @@
-package io.jobcommon.messaging.tracing.sdk;
+package io.jobcommon.job.sampling;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;

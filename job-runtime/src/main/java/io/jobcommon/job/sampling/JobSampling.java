@@ -1,4 +1,4 @@
-package io.jobcommon.messaging.tracing.sdk;
+package io.jobcommon.job.sampling;
 
 import io.jobcommon.messaging.ConfigurationException;
 import io.opentelemetry.sdk.trace.SpanProcessor;
