@@ -3,6 +3,7 @@ package io.jobcommon.messaging.sqs;
 import io.jobcommon.messaging.ConsumerOptions;
 import io.jobcommon.messaging.spi.Delivery;
 import io.jobcommon.messaging.spi.DeliveryHandler;
+import io.jobcommon.messaging.spi.Futures;
 import io.jobcommon.messaging.spi.HandlerPool;
 import io.jobcommon.messaging.spi.LogSafe;
 import io.jobcommon.messaging.spi.Subscription;
@@ -160,7 +161,7 @@ final class SqsSubscription implements Subscription {
           return;
         }
         failures++;
-        if (!backOff(QueueDirectory.unwrap(e), failures)) {
+        if (!backOff(Futures.unwrap(e), failures)) {
           return;
         }
       }

@@ -1,5 +1,6 @@
 package io.jobcommon.messaging.sqs;
 
+import io.jobcommon.messaging.spi.Futures;
 import io.jobcommon.messaging.spi.LogSafe;
 import java.time.Clock;
 import java.time.Duration;
@@ -135,7 +136,7 @@ final class VisibilityHeartbeat {
                             + " again at the next beat (logged once until it works again)",
                         batch.size(),
                         queue,
-                        LogSafe.of(QueueDirectory.unwrap(error), 1024));
+                        LogSafe.of(Futures.unwrap(error), 1024));
                   }
                   return;
                 }

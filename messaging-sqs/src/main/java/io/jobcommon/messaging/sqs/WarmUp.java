@@ -1,5 +1,6 @@
 package io.jobcommon.messaging.sqs;
 
+import io.jobcommon.messaging.spi.Futures;
 import io.jobcommon.messaging.spi.LogSafe;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -86,14 +87,14 @@ final class WarmUp {
     } catch (TimeoutException e) {
       return "no answer in time (it goes on in the background)";
     } catch (ExecutionException e) {
-      return String.valueOf(QueueDirectory.unwrap(e));
+      return String.valueOf(Futures.unwrap(e));
     }
   }
 
   private static @Nullable ListQueuesResponse unlessRefused(Throwable error) {
-    if (QueueDirectory.unwrap(error) instanceof AwsServiceException) {
+    if (Futures.unwrap(error) instanceof AwsServiceException) {
       return null;
     }
-    throw new CompletionException(QueueDirectory.unwrap(error));
+    throw new CompletionException(Futures.unwrap(error));
   }
 }

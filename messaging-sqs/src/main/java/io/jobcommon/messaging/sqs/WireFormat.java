@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.ObjectReader;
 import com.fasterxml.jackson.databind.ObjectWriter;
 import io.jobcommon.messaging.MessageTooLargeException;
 import io.jobcommon.messaging.SendFailedException;
+import io.jobcommon.messaging.spi.StandardHeaders;
 import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
@@ -41,9 +42,8 @@ import software.amazon.awssdk.services.sqs.model.MessageSystemAttributeValue;
  */
 final class WireFormat {
   private static final Logger log = LoggerFactory.getLogger(WireFormat.class);
-  static final String TRACE_HEADER = "AWSTraceHeader";
-  private static final List<String> W3C_TRACE_HEADERS =
-      List.of("baggage", "tracestate", "traceparent");
+  static final String TRACE_HEADER = StandardHeaders.AWS_TRACE_HEADER;
+  private static final List<String> W3C_TRACE_HEADERS = StandardHeaders.TRACE_HEADERS_BY_DROP_ORDER;
   static final String BODY_ENCODING = "jc-body-encoding";
   static final String BASE64 = "base64";
   static final String EMPTY = "empty";
