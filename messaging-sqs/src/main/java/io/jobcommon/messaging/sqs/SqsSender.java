@@ -2,7 +2,6 @@ package io.jobcommon.messaging.sqs;
 
 import io.jobcommon.messaging.BatchSendException;
 import io.jobcommon.messaging.DestinationNotFoundException;
-import io.jobcommon.messaging.MessageTooLargeException;
 import io.jobcommon.messaging.MessagingException;
 import io.jobcommon.messaging.OutgoingMessage;
 import io.jobcommon.messaging.SendFailedException;
@@ -15,18 +14,15 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Function;
 import org.jspecify.annotations.Nullable;
 import software.amazon.awssdk.services.sqs.SqsAsyncClient;
 import software.amazon.awssdk.services.sqs.model.BatchResultErrorEntry;
-import software.amazon.awssdk.services.sqs.model.MessageSystemAttributeNameForSends;
 import software.amazon.awssdk.services.sqs.model.QueueDoesNotExistException;
 import software.amazon.awssdk.services.sqs.model.SendMessageBatchRequestEntry;
 import software.amazon.awssdk.services.sqs.model.SendMessageBatchResultEntry;
-import software.amazon.awssdk.services.sqs.model.SendMessageRequest;
 
 /**
  * SendMessage and SendMessageBatch: checks every message against the SQS limits before any call,
@@ -47,89 +43,24 @@ final class SqsSender {
     return lastCallFailed;
   }
 
-  /** A message encoded and checked against the queue-independent limits. */
-  record Prepared(
-      String queue,
-      WireFormat.Encoded encoded,
-      int delaySeconds,
-      @Nullable String groupId,
-      @Nullable String deduplicationId) {}
-
-  static Prepared prepare(OutgoingMessage m) {
-    long millis = m.delay().toMillis();
-    long seconds = (millis + 999) / 1000; // rounded up: never delivered earlier than asked
-    if (seconds > SqsLimits.MAX_DELAY.toSeconds()) {
-      throw new SendFailedException(
-          m.queue(),
-          "delay of "
-              + m.delay()
-              + " for a message to queue '"
-              + m.queue()
-              + "' is over the SQS maximum of 15 minutes; schedule the message later (for example"
-              + " with EventBridge Scheduler) or keep the delay within 15 minutes",
-          null);
-    }
-    WireFormat.Encoded encoded = WireFormat.encode(m.queue(), m.body(), m.headers());
-    return new Prepared(
-        m.queue(),
-        encoded,
-        (int) seconds,
-        m.groupId().orElse(null),
-        m.deduplicationId().orElse(null));
-  }
-
-  /** Checks {@code p} against what the queue itself requires. */
-  static Prepared check(Prepared p, QueueInfo info) {
-    if (p.encoded().size() > info.maxMessageSize()) {
-      throw new MessageTooLargeException(p.queue(), p.encoded().size(), info.maxMessageSize());
-    }
-    if (!info.fifo()) {
-      return p;
-    }
-    if (p.groupId() == null) {
-      throw new SendFailedException(
-          p.queue(),
-          "queue '"
-              + p.queue()
-              + "' is a FIFO queue and needs a message group id; set one with"
-              + " OutgoingMessage.Builder.setGroupId (messages of one group are delivered in"
-              + " order)",
-          null);
-    }
-    if (p.delaySeconds() > 0) {
-      throw new SendFailedException(
-          p.queue(),
-          "queue '"
-              + p.queue()
-              + "' is a FIFO queue, which does not take a per-message delay; send without a"
-              + " delay or set DelaySeconds on the queue",
-          null);
-    }
-    if (p.deduplicationId() == null && !info.contentDeduplication()) {
-      return new Prepared(p.queue(), p.encoded(), 0, p.groupId(), UUID.randomUUID().toString());
-    }
-    return p;
-  }
-
   CompletableFuture<String> send(OutgoingMessage m) {
-    Prepared p;
+    PreparedSend p;
     try {
-      p = prepare(m);
+      p = PreparedSend.of(m);
     } catch (MessagingException e) {
       return CompletableFuture.failedFuture(e);
     }
     return send(p);
   }
 
-  CompletableFuture<String> send(Prepared prepared) {
+  CompletableFuture<String> send(PreparedSend prepared) {
     String queue = prepared.queue();
     CompletableFuture<String> f =
         queues
             .resolve(queue)
             .thenCompose(
                 info -> {
-                  Prepared p = check(prepared, info);
-                  return client.sendMessage(request(info, p));
+                  return client.sendMessage(prepared.checkedFor(info).request(info));
                 })
             .thenApply(r -> r.messageId());
     return mapErrors(queue, f);
@@ -158,16 +89,16 @@ final class SqsSender {
             .resolve(dlq)
             .thenCompose(
                 info -> {
-                  Prepared p =
+                  PreparedSend p =
                       info.fifo()
-                          ? new Prepared(
+                          ? new PreparedSend(
                               dlq,
                               encoded,
                               0,
                               groupId == null ? "dead-letter" : groupId,
                               originalMessageId)
-                          : new Prepared(dlq, encoded, 0, null, null);
-                  return client.sendMessage(request(info, check(p, info)));
+                          : new PreparedSend(dlq, encoded, 0, null, null);
+                  return client.sendMessage(p.checkedFor(info).request(info));
                 })
             .thenApply(r -> r.messageId());
     return mapErrors(dlq, f);
@@ -215,10 +146,10 @@ final class SqsSender {
       List<OutgoingMessage> messages,
       Map<Integer, String> sent,
       Map<Integer, Throwable> failed) {
-    Map<Integer, Prepared> prepared = new LinkedHashMap<>();
+    Map<Integer, PreparedSend> prepared = new LinkedHashMap<>();
     for (int i : indexes) {
       try {
-        prepared.put(i, prepare(messages.get(i)));
+        prepared.put(i, PreparedSend.of(messages.get(i)));
       } catch (MessagingException e) {
         failed.put(i, e);
       }
@@ -236,11 +167,11 @@ final class SqsSender {
                 return CompletableFuture.<Void>completedFuture(null);
               }
               List<Integer> valid = new ArrayList<>();
-              List<Prepared> checked = new ArrayList<>();
+              List<PreparedSend> checked = new ArrayList<>();
               prepared.forEach(
                   (i, p) -> {
                     try {
-                      checked.add(check(p, info));
+                      checked.add(p.checkedFor(info));
                       valid.add(i);
                     } catch (MessagingException e) {
                       failed.put(i, e);
@@ -257,7 +188,7 @@ final class SqsSender {
                 List<Integer> ids = new ArrayList<>();
                 for (int k : chunk) {
                   ids.add(valid.get(k));
-                  entries.add(entry(Integer.toString(valid.get(k)), checked.get(k)));
+                  entries.add(checked.get(k).entry(Integer.toString(valid.get(k))));
                 }
                 if (info.fifo()) {
                   previous = previous.thenCompose(v -> sendChunk(info, entries, ids, sent, failed));
@@ -322,50 +253,6 @@ final class SqsSender {
               }
               return null;
             });
-  }
-
-  private static SendMessageRequest request(QueueInfo info, Prepared p) {
-    SendMessageRequest.Builder b =
-        SendMessageRequest.builder()
-            .queueUrl(info.url())
-            .messageBody(p.encoded().body())
-            .messageAttributes(p.encoded().attributes());
-    if (p.encoded().traceHeader() != null) {
-      b.messageSystemAttributes(
-          Map.of(MessageSystemAttributeNameForSends.AWS_TRACE_HEADER, p.encoded().traceHeader()));
-    }
-    if (p.delaySeconds() > 0) {
-      b.delaySeconds(p.delaySeconds());
-    }
-    if (p.groupId() != null) {
-      b.messageGroupId(p.groupId());
-    }
-    if (p.deduplicationId() != null) {
-      b.messageDeduplicationId(p.deduplicationId());
-    }
-    return b.build();
-  }
-
-  private static SendMessageBatchRequestEntry entry(String id, Prepared p) {
-    SendMessageBatchRequestEntry.Builder b =
-        SendMessageBatchRequestEntry.builder()
-            .id(id)
-            .messageBody(p.encoded().body())
-            .messageAttributes(p.encoded().attributes());
-    if (p.encoded().traceHeader() != null) {
-      b.messageSystemAttributes(
-          Map.of(MessageSystemAttributeNameForSends.AWS_TRACE_HEADER, p.encoded().traceHeader()));
-    }
-    if (p.delaySeconds() > 0) {
-      b.delaySeconds(p.delaySeconds());
-    }
-    if (p.groupId() != null) {
-      b.messageGroupId(p.groupId());
-    }
-    if (p.deduplicationId() != null) {
-      b.messageDeduplicationId(p.deduplicationId());
-    }
-    return b.build();
   }
 
   private <T> CompletableFuture<T> mapErrors(String queue, CompletableFuture<T> f) {

@@ -59,6 +59,7 @@ final class SqsSubscription implements Subscription {
   private final List<Thread> pollers = new ArrayList<>();
   private final Set<CompletableFuture<?>> receives = ConcurrentHashMap.newKeySet();
   private final AtomicBoolean failing = new AtomicBoolean();
+  private volatile @Nullable Thread prober; // the poller retrying while receiving fails
   private boolean closing;
   // Set once, by the first poller that resolves the queue.
   private volatile @Nullable QueueSettler settler;
@@ -146,12 +147,14 @@ final class SqsSubscription implements Subscription {
           return;
         }
         receiveInto(s, room);
-        if (failures > 0) {
+        if (failing.compareAndSet(true, false)) {
           log.info(
               "receiving from queue {} works again after {} failed attempt(s)", queue, failures);
-          failures = 0;
+          synchronized (failing) {
+            failing.notifyAll(); // the pollers waiting for the recovery
+          }
         }
-        failing.set(false);
+        failures = 0;
       } catch (CancellationException | InterruptedException e) {
         if (isClosing()) {
           return;
@@ -201,12 +204,17 @@ final class SqsSubscription implements Subscription {
     }
   }
 
-  /** Logs (once until it works again) and waits; false when closing meanwhile. */
+  /**
+   * Logs (once until it works again) and waits: the poller that met the failure first retries with
+   * a backoff, the others wait until it works again, so an outage costs the polls of one poller.
+   * False when closing meanwhile.
+   */
   private boolean backOff(Throwable cause, int failures) {
     if (cause instanceof QueueDoesNotExistException) {
       res.queues().invalidate(queue);
     }
     if (failing.compareAndSet(false, true)) {
+      prober = Thread.currentThread();
       log.warn(
           "receiving from queue {} failed: {}; retrying with backoff up to {} s (logged once"
               + " until it works again)",
@@ -215,6 +223,14 @@ final class SqsSubscription implements Subscription {
           Backoff.MAX.toSeconds());
     }
     try {
+      if (prober != Thread.currentThread()) {
+        synchronized (failing) {
+          while (failing.get() && !isClosing()) {
+            failing.wait();
+          }
+        }
+        return !isClosing();
+      }
       return !stopping.await(Backoff.afterFailures(failures).toMillis(), TimeUnit.MILLISECONDS);
     } catch (InterruptedException ie) {
       return false;
@@ -273,6 +289,9 @@ final class SqsSubscription implements Subscription {
     try {
       long started = System.nanoTime();
       stopping.countDown();
+      synchronized (failing) {
+        failing.notifyAll(); // the pollers waiting for a recovery
+      }
       QueueSettler s = settler;
       if (s != null) {
         s.stopReserving();

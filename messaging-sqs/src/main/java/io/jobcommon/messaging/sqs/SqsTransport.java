@@ -7,13 +7,14 @@ import io.jobcommon.messaging.DestinationNotFoundException;
 import io.jobcommon.messaging.OutgoingMessage;
 import io.jobcommon.messaging.spi.DeliveryHandler;
 import io.jobcommon.messaging.spi.Futures;
+import io.jobcommon.messaging.spi.LogSafe;
 import io.jobcommon.messaging.spi.QueueAdmin;
 import io.jobcommon.messaging.spi.Subscription;
+import io.jobcommon.messaging.spi.Subscriptions;
 import io.jobcommon.messaging.spi.Transport;
 import java.net.URI;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
@@ -223,19 +224,10 @@ public final class SqsTransport implements Transport {
     if (!closed.compareAndSet(false, true)) {
       return;
     }
-    List<Thread> closers = new ArrayList<>();
-    for (SqsSubscription s : subscriptions) {
-      Thread t = new Thread(s::close, "jc-sqs-close-" + s.queue());
-      t.start();
-      closers.add(t);
-    }
-    for (Thread t : closers) {
-      try {
-        t.join();
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        break;
-      }
+    try {
+      Subscriptions.closeAll(List.copyOf(subscriptions));
+    } catch (RuntimeException e) {
+      log.warn("closing the consumers failed: {}", LogSafe.of(e, 1024));
     }
     watchdog.stop();
     scheduler.shutdown();
