@@ -46,14 +46,16 @@ record OwnedClient(SqsAsyncClient client, SdkEventLoopGroup eventLoops) {
     try {
       return new OwnedClient(b.build(), eventLoops);
     } catch (SdkClientException e) {
-      eventLoops.eventLoopGroup().shutdownGracefully(0, 5, TimeUnit.SECONDS);
+      // Not awaited: the build already failed; the loops stop in the background.
+      var unused = eventLoops.eventLoopGroup().shutdownGracefully(0, 5, TimeUnit.SECONDS);
       throw new ConfigurationException(
           "AWS_REGION",
           "no AWS region for SQS: "
               + e.getMessage()
               + " (set AWS_REGION, such as eu-west-1, or SqsTransport.Builder.setRegion)");
     } catch (RuntimeException e) {
-      eventLoops.eventLoopGroup().shutdownGracefully(0, 5, TimeUnit.SECONDS);
+      // Not awaited: the build already failed; the loops stop in the background.
+      var unused = eventLoops.eventLoopGroup().shutdownGracefully(0, 5, TimeUnit.SECONDS);
       throw e;
     }
   }

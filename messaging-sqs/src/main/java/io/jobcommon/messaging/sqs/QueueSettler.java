@@ -1,6 +1,7 @@
 package io.jobcommon.messaging.sqs;
 
 import io.jobcommon.messaging.ConsumerOptions;
+import io.jobcommon.messaging.spi.Callbacks;
 import io.jobcommon.messaging.spi.DeadLetters;
 import io.jobcommon.messaging.spi.LogSafe;
 import io.jobcommon.messaging.sqs.QueueDirectory.QueueInfo;
@@ -188,9 +189,10 @@ final class QueueSettler {
             .thenCompose(id -> ack(d)));
   }
 
+  @SuppressWarnings("CollectionUndefinedEquality") // the set holds futures by identity
   private <T> CompletableFuture<T> tracked(CompletableFuture<T> call) {
     calls.add(call);
-    call.whenComplete((ok, error) -> calls.remove(call));
+    Callbacks.whenDone(call, (ok, error) -> calls.remove(call));
     return call;
   }
 

@@ -1,6 +1,7 @@
 package io.jobcommon.messaging.sqs;
 
 import io.jobcommon.messaging.ConsumerOptions;
+import io.jobcommon.messaging.spi.Callbacks;
 import io.jobcommon.messaging.spi.Delivery;
 import io.jobcommon.messaging.spi.DeliveryHandler;
 import io.jobcommon.messaging.spi.Futures;
@@ -57,7 +58,10 @@ final class SqsSubscription implements Subscription {
   private final CountDownLatch stopping = new CountDownLatch(1);
   private final CountDownLatch closedLatch = new CountDownLatch(1);
   private final List<Thread> pollers = new ArrayList<>();
+
+  @SuppressWarnings("CollectionUndefinedEquality") // futures are held by identity on purpose
   private final Set<CompletableFuture<?>> receives = ConcurrentHashMap.newKeySet();
+
   private final AtomicBoolean failing = new AtomicBoolean();
   private volatile @Nullable Thread prober; // the poller retrying while receiving fails
   private boolean closing;
@@ -127,7 +131,13 @@ final class SqsSubscription implements Subscription {
     } finally {
       GroupSequencer g = groups;
       if (g != null) {
-        d.outcome().thenAccept(o -> g.finished(d, o.removed));
+        Callbacks.whenDone(
+            d.outcome(),
+            (o, error) -> {
+              if (o != null) {
+                g.finished(d, o.removed);
+              }
+            });
       }
     }
   }
