@@ -6,7 +6,6 @@ import java.util.Collections;
 import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Supplier;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
@@ -28,7 +27,7 @@ public abstract class AbstractDelivery implements Delivery {
   private final Map<String, String> headers;
   private final int attempt;
   private final Instant receivedAt;
-  private final AtomicBoolean settled = new AtomicBoolean();
+  private final FirstSettle firstSettle = new FirstSettle();
 
   /**
    * @param body the body; kept as is (not copied), so the subclass must not change it
@@ -91,7 +90,7 @@ public abstract class AbstractDelivery implements Delivery {
 
   @Override
   public final boolean isSettled() {
-    return settled.get();
+    return firstSettle.isSettled();
   }
 
   @Override
@@ -120,7 +119,7 @@ public abstract class AbstractDelivery implements Delivery {
   @Override
   public final CompletableFuture<Void> extendLease(Duration duration) {
     Objects.requireNonNull(duration, "duration");
-    if (settled.get()) {
+    if (firstSettle.isSettled()) {
       return CompletableFuture.completedFuture(null);
     }
     return guarded("extend-lease", () -> doExtendLease(duration));
@@ -148,7 +147,7 @@ public abstract class AbstractDelivery implements Delivery {
   protected void onSettled() {}
 
   private CompletableFuture<Void> settle(String verb, Supplier<CompletableFuture<Void>> action) {
-    if (!settled.compareAndSet(false, true)) {
+    if (!firstSettle.claim()) {
       log.debug(
           "{} of message {} on queue {} ignored: already settled",
           verb,

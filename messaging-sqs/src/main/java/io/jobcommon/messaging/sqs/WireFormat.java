@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.ObjectReader;
 import com.fasterxml.jackson.databind.ObjectWriter;
 import io.jobcommon.messaging.MessageTooLargeException;
 import io.jobcommon.messaging.SendFailedException;
+import io.jobcommon.messaging.spi.StandardHeaders;
 import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
@@ -41,9 +42,8 @@ import software.amazon.awssdk.services.sqs.model.MessageSystemAttributeValue;
  */
 final class WireFormat {
   private static final Logger log = LoggerFactory.getLogger(WireFormat.class);
-  static final String TRACE_HEADER = "AWSTraceHeader";
-  private static final List<String> W3C_TRACE_HEADERS =
-      List.of("baggage", "tracestate", "traceparent");
+  static final String TRACE_HEADER = StandardHeaders.AWS_TRACE_HEADER;
+  private static final List<String> W3C_TRACE_HEADERS = StandardHeaders.TRACE_HEADERS_BY_DROP_ORDER;
   static final String BODY_ENCODING = "jc-body-encoding";
   static final String BASE64 = "base64";
   static final String EMPTY = "empty";
@@ -51,10 +51,6 @@ final class WireFormat {
   static final String EMPTY_VALUE_TYPE = "String.jc-empty";
   private static final String EMPTY_PLACEHOLDER = "-";
   private static final String STRING = "String";
-
-  private static final TypeReference<LinkedHashMap<String, String>> MAP = new TypeReference<>() {};
-  private static final ObjectWriter JSON_WRITER = new ObjectMapper().writerFor(MAP);
-  private static final ObjectReader JSON_READER = new ObjectMapper().readerFor(MAP);
 
   private WireFormat() {}
 
@@ -360,7 +356,7 @@ final class WireFormat {
 
   private static String toJson(Map<String, String> map) {
     try {
-      return JSON_WRITER.writeValueAsString(map);
+      return Json.WRITER.writeValueAsString(map);
     } catch (JsonProcessingException e) {
       throw new IllegalStateException("a map of strings always serializes", e);
     }
@@ -368,9 +364,22 @@ final class WireFormat {
 
   private static @Nullable Map<String, String> fromJson(String json) {
     try {
-      return JSON_READER.readValue(json);
+      return Json.READER.readValue(json);
     } catch (JsonProcessingException e) {
       return null;
     }
+  }
+
+  /**
+   * Jackson for the packed dead-letter headers, set up on first use: setting it up takes about a
+   * tenth of a second, which every process's first send and receive would otherwise pay.
+   */
+  private static final class Json {
+    private static final TypeReference<LinkedHashMap<String, String>> MAP =
+        new TypeReference<>() {};
+    static final ObjectWriter WRITER = new ObjectMapper().writerFor(MAP);
+    static final ObjectReader READER = new ObjectMapper().readerFor(MAP);
+
+    private Json() {}
   }
 }

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.jobcommon.messaging.MessageTooLargeException;
 import io.jobcommon.messaging.SendFailedException;
+import io.jobcommon.messaging.spi.StandardHeaders;
 import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -13,6 +14,7 @@ import software.amazon.awssdk.services.sqs.model.Message;
 
 class WireFormatTest {
   private static final String Q = "q";
+  private static final byte[] TEXT = "{}".getBytes(StandardCharsets.UTF_8);
 
   /** What SQS hands back for an encoded message. */
   private static Message onTheWire(WireFormat.Encoded e) {
@@ -192,6 +194,51 @@ class WireFormatTest {
         .containsKeys("h0", "h7", WireFormat.BODY_ENCODING, "traceparent")
         .doesNotContainKey("tracestate");
     assertThat(e.traceHeader()).isNotNull();
+  }
+
+  /** The one home of SQS's budget: the tracing layer writes every trace header, this decides. */
+  @Test
+  void nineUserHeadersLeaveRoomForTraceparentOnlyBaggageGoesFirst() {
+    WireFormat.Encoded e = WireFormat.encode(Q, TEXT, tracedWithUserHeaders(9));
+
+    assertThat(e.attributes())
+        .hasSize(10)
+        .containsKeys("h0", "h8", "traceparent")
+        .doesNotContainKeys("tracestate", "baggage");
+    assertThat(e.traceHeader()).isNotNull();
+  }
+
+  @Test
+  void eightUserHeadersKeepTraceparentAndTracestate() {
+    assertThat(WireFormat.encode(Q, TEXT, tracedWithUserHeaders(8)).attributes())
+        .hasSize(10)
+        .containsKeys("traceparent", "tracestate")
+        .doesNotContainKey("baggage");
+  }
+
+  @Test
+  void tenUserHeadersLeaveTheContextToAwsTraceHeaderAlone() {
+    WireFormat.Encoded e = WireFormat.encode(Q, TEXT, tracedWithUserHeaders(10));
+
+    assertThat(e.attributes())
+        .hasSize(10)
+        .doesNotContainKeys("traceparent", "tracestate", "baggage");
+    assertThat(e.traceHeader()).isNotNull();
+  }
+
+  private static Map<String, String> tracedWithUserHeaders(int count) {
+    Map<String, String> headers = new LinkedHashMap<>();
+    for (int i = 0; i < count; i++) {
+      headers.put("h" + i, "v" + i);
+    }
+    headers.put(
+        StandardHeaders.TRACEPARENT, "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01");
+    headers.put(StandardHeaders.TRACESTATE, "k=v");
+    headers.put(StandardHeaders.BAGGAGE, "tenant=t1");
+    headers.put(
+        StandardHeaders.AWS_TRACE_HEADER,
+        "Root=1-5759e988-bd862e3fe1be46a994272793;Parent=53995c3f42cd8ad8;Sampled=1");
+    return headers;
   }
 
   @Test

@@ -62,11 +62,13 @@ final class ContextExtractor {
   private Extracted extractChecked(Delivery delivery, String system) {
     Map<String, String> headers = delivery.headers();
     Context base = Context.root();
+    // Checked once here, so that no lookup below scans the headers for another spelling.
+    boolean lower = Carriers.lowerAsciiNames(headers);
 
-    if (hasContextHeader(headers)) {
-      String problem = headerProblem(headers);
+    if (hasContextHeader(headers, lower)) {
+      String problem = headerProblem(headers, lower);
       if (problem == null) {
-        Context extracted = propagator.extract(Context.root(), headers, Carriers.HEADERS_GETTER);
+        Context extracted = propagator.extract(Context.root(), headers, Carriers.getter(lower));
         SpanContext sc = Span.fromContext(extracted).getSpanContext();
         if (sc.isValid()) {
           return new Extracted(extracted, sc, CARRIER_HEADERS);
@@ -76,8 +78,9 @@ final class ContextExtractor {
       } else {
         invalid(delivery, system, CARRIER_HEADERS, problem);
       }
-    } else if (Carriers.header(headers, W3c.BAGGAGE) != null && headerProblem(headers) == null) {
-      base = propagator.extract(Context.root(), headers, Carriers.HEADERS_GETTER);
+    } else if (Carriers.header(headers, W3c.BAGGAGE, lower) != null
+        && headerProblem(headers, lower) == null) {
+      base = propagator.extract(Context.root(), headers, Carriers.getter(lower));
     }
 
     if (config.extractFromBody) {
@@ -138,21 +141,21 @@ final class ContextExtractor {
   }
 
   /** Whether the headers hold a span context for the propagator (baggage alone is none). */
-  private boolean hasContextHeader(Map<String, String> headers) {
+  private boolean hasContextHeader(Map<String, String> headers, boolean lower) {
     if (headers.isEmpty()) {
       return false;
     }
     for (String field : contextFields) {
-      if (Carriers.header(headers, field) != null) {
+      if (Carriers.header(headers, field, lower) != null) {
         return true;
       }
     }
     return false;
   }
 
-  private @Nullable String headerProblem(Map<String, String> headers) {
+  private @Nullable String headerProblem(Map<String, String> headers, boolean lower) {
     for (String field : allFields) {
-      String value = Carriers.header(headers, field);
+      String value = Carriers.header(headers, field, lower);
       if (value != null) {
         String problem = CarrierCheck.problem(field, value);
         if (problem != null) {

@@ -11,6 +11,7 @@ import static io.jobcommon.messaging.tracing.SemanticAttributes.MESSAGING_SYSTEM
 
 import io.jobcommon.messaging.BatchSendException;
 import io.jobcommon.messaging.OutgoingMessage;
+import io.jobcommon.messaging.spi.Futures;
 import io.jobcommon.messaging.spi.LogSafe;
 import io.jobcommon.messaging.spi.Transport;
 import io.opentelemetry.api.common.Attributes;
@@ -24,9 +25,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ExecutionException;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -47,7 +46,10 @@ final class ProducerTracing {
   // Per destination (a queue, or "" for a batch to several): built once, not per message.
   private final Map<String, Destination> destinations = new ConcurrentHashMap<>();
 
-  /** What every send to one destination shares: the span name and the success metric labels. */
+  /**
+   * What every send to one destination shares: the span name, and the attributes both of the span
+   * at its start and of the success metrics.
+   */
   private record Destination(String spanName, Attributes metricAttributes) {}
 
   private static final int MAX_CACHED_DESTINATIONS = 1024;
@@ -118,26 +120,27 @@ final class ProducerTracing {
         (ids, error) -> finish(sendSpan, start, destination, messages.size(), error, null));
   }
 
-  /** {@code batchSize} -1 for a single-message send, which carries no batch count. */
+  /**
+   * {@code batchSize} -1 for a single-message send, which carries no batch count. A sampler sees
+   * the destination's attributes (built once per destination) and the batch count; the body size is
+   * added only to a span that records, so an unsampled send builds nothing per message.
+   */
   private Span startSpan(@Nullable String destination, int batchSize, int bodySize) {
+    Destination d = destination(destination);
     var builder =
         config
             .tracer
-            .spanBuilder(destination(destination).spanName())
+            .spanBuilder(d.spanName())
             .setSpanKind(SpanKind.PRODUCER)
-            .setAttribute(MESSAGING_SYSTEM, system)
-            .setAttribute(MESSAGING_OPERATION_NAME, operation)
-            .setAttribute(MESSAGING_OPERATION_TYPE, SemanticAttributes.OPERATION_SEND);
-    if (destination != null) {
-      builder.setAttribute(MESSAGING_DESTINATION_NAME, destination);
-    }
+            .setAllAttributes(d.metricAttributes());
     if (batchSize >= 0) {
       builder.setAttribute(MESSAGING_BATCH_MESSAGE_COUNT, (long) batchSize);
     }
-    if (bodySize >= 0) {
-      builder.setAttribute(MESSAGING_MESSAGE_BODY_SIZE, (long) bodySize);
+    Span span = builder.startSpan();
+    if (bodySize >= 0 && span.isRecording()) {
+      span.setAttribute(MESSAGING_MESSAGE_BODY_SIZE, (long) bodySize);
     }
-    return builder.startSpan();
+    return span;
   }
 
   /** Ends a span whose context could not be injected; the message goes out without it. */
@@ -187,7 +190,7 @@ final class ProducerTracing {
       Attributes attributes = destination(destination).metricAttributes();
       if (error != null) {
         AttributesBuilder metric = attributes.toBuilder();
-        Throwable cause = unwrap(error);
+        Throwable cause = Futures.unwrap(error);
         String type = SemanticAttributes.errorType(cause);
         span.setStatus(
             StatusCode.ERROR, cause.getMessage() == null ? type : LogSafe.of(cause.getMessage()));
@@ -199,7 +202,7 @@ final class ProducerTracing {
         }
         metric.put(ERROR_TYPE, type);
         attributes = metric.build();
-      } else if (messageId != null) {
+      } else if (messageId != null && span.isRecording()) {
         span.setAttribute(MESSAGING_MESSAGE_ID, LogSafe.of(messageId));
       }
       span.end();
@@ -231,15 +234,6 @@ final class ProducerTracing {
       }
     }
     return d;
-  }
-
-  private static Throwable unwrap(Throwable error) {
-    Throwable t = error;
-    while ((t instanceof CompletionException || t instanceof ExecutionException)
-        && t.getCause() != null) {
-      t = t.getCause();
-    }
-    return t;
   }
 
   /** The queue every message goes to, or null when they go to several. */

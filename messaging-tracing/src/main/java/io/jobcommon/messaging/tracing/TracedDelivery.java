@@ -9,13 +9,13 @@ import static io.jobcommon.messaging.tracing.SemanticAttributes.MESSAGING_OPERAT
 
 import io.jobcommon.messaging.spi.DeadLetters;
 import io.jobcommon.messaging.spi.Delivery;
+import io.jobcommon.messaging.spi.FirstSettle;
 import io.jobcommon.messaging.spi.LogSafe;
 import io.opentelemetry.api.common.Attributes;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Supplier;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
@@ -71,7 +71,8 @@ final class TracedDelivery implements Delivery {
     }
   }
 
-  private final AtomicBoolean settled = new AtomicBoolean();
+  /** The outcome is recorded for the verb that wins, once; the delegate keeps the same rule. */
+  private final FirstSettle firstSettle = new FirstSettle();
 
   TracedDelivery(
       Delivery delegate,
@@ -178,7 +179,7 @@ final class TracedDelivery implements Delivery {
 
   private CompletableFuture<Void> settle(
       String outcome, Runnable record, Supplier<CompletableFuture<Void>> action) {
-    boolean first = settled.compareAndSet(false, true) && !delegate.isSettled();
+    boolean first = firstSettle.claim() && !delegate.isSettled();
     long start = System.nanoTime();
     if (first) {
       try {
@@ -201,7 +202,11 @@ final class TracedDelivery implements Delivery {
       }
     }
     if (first) {
-      result.whenComplete((ok, error) -> recordSettleDuration(outcome, start, error));
+      if (result.isDone() && !result.isCompletedExceptionally()) {
+        recordSettleDuration(outcome, start, null); // the usual ack: no stage just to time it
+      } else {
+        result.whenComplete((ok, error) -> recordSettleDuration(outcome, start, error));
+      }
     }
     return result;
   }

@@ -20,6 +20,8 @@ import io.opentelemetry.api.trace.SpanKind;
 import io.opentelemetry.context.Context;
 import io.opentelemetry.context.ContextKey;
 import io.opentelemetry.context.Scope;
+import java.time.Instant;
+import java.util.Optional;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
@@ -104,9 +106,9 @@ final class TracingDeliveryHandler implements DeliveryHandler {
       }
       ContextExtractor.Extracted creation = extractor.extract(delivery, system);
       Context parent = parent(creation);
-      Span span = startSpan(delivery, creation, parent);
-      if (queuedMs >= 0) {
-        span.setAttribute(JC_TIME_IN_QUEUE_MS, queuedMs);
+      Span span = startSpan(parent);
+      if (span.isRecording()) {
+        describe(span, delivery, creation, queuedMs);
       }
       processSpan = new ProcessSpan(span, start, config.metrics, processAttributes);
       context = SpanKeys.consumer(parent, span).with(HANDLER_SCOPE, marker);
@@ -142,10 +144,11 @@ final class TracingDeliveryHandler implements DeliveryHandler {
    * Receipt minus send, in ms (0 when the clocks disagree), or -1 when the send time is unknown.
    */
   static long timeInQueueMillis(Delivery delivery) {
-    return delivery
-        .sentAt()
-        .map(sent -> Math.max(0, delivery.receivedAt().toEpochMilli() - sent.toEpochMilli()))
-        .orElse(-1L);
+    Optional<Instant> sent = delivery.sentAt();
+    if (sent.isEmpty()) {
+      return -1;
+    }
+    return Math.max(0, delivery.receivedAt().toEpochMilli() - sent.get().toEpochMilli());
   }
 
   /**
@@ -195,23 +198,36 @@ final class TracingDeliveryHandler implements DeliveryHandler {
     return creation.context().with(Span.getInvalid());
   }
 
-  private Span startSpan(Delivery delivery, ContextExtractor.Extracted creation, Context parent) {
+  /**
+   * Starts the span with what a sampler may decide on (the span kind, the parent and the queue's
+   * attributes, built once per queue); the per-message attributes and the link are added by {@link
+   * #describe} only when the span records, so that an unsampled message builds none of them.
+   */
+  private Span startSpan(Context parent) {
     SpanBuilder builder =
         config
             .tracer
             .spanBuilder(spanName)
             .setSpanKind(SpanKind.CONSUMER)
             .setParent(parent)
-            .setAllAttributes(processAttributes)
-            .setAttribute(MESSAGING_MESSAGE_ID, LogSafe.of(delivery.messageId()))
-            .setAttribute(MESSAGING_MESSAGE_BODY_SIZE, (long) delivery.bodySize())
-            .setAttribute(JC_ATTEMPT, (long) delivery.attempt());
+            .setAllAttributes(processAttributes);
     if (!Span.fromContext(parent).getSpanContext().isValid()) {
       builder.setNoParent();
     }
-    if (creation.isValid()) {
-      builder.addLink(creation.spanContext());
-    }
     return builder.startSpan();
+  }
+
+  /** The per-message attributes and the link to the creation context, on a recording span. */
+  private static void describe(
+      Span span, Delivery delivery, ContextExtractor.Extracted creation, long queuedMs) {
+    span.setAttribute(MESSAGING_MESSAGE_ID, LogSafe.of(delivery.messageId()));
+    span.setAttribute(MESSAGING_MESSAGE_BODY_SIZE, (long) delivery.bodySize());
+    span.setAttribute(JC_ATTEMPT, (long) delivery.attempt());
+    if (queuedMs >= 0) {
+      span.setAttribute(JC_TIME_IN_QUEUE_MS, queuedMs);
+    }
+    if (creation.isValid()) {
+      span.addLink(creation.spanContext());
+    }
   }
 }

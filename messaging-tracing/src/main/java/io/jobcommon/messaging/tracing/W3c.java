@@ -1,5 +1,6 @@
 package io.jobcommon.messaging.tracing;
 
+import io.jobcommon.messaging.spi.StandardHeaders;
 import io.opentelemetry.api.trace.Span;
 import io.opentelemetry.api.trace.SpanContext;
 import io.opentelemetry.api.trace.propagation.W3CTraceContextPropagator;
@@ -10,9 +11,9 @@ import org.jspecify.annotations.Nullable;
 
 /** W3C trace-context field names and formatting through OpenTelemetry's own propagator. */
 final class W3c {
-  static final String TRACEPARENT = "traceparent";
-  static final String TRACESTATE = "tracestate";
-  static final String BAGGAGE = "baggage";
+  static final String TRACEPARENT = StandardHeaders.TRACEPARENT;
+  static final String TRACESTATE = StandardHeaders.TRACESTATE;
+  static final String BAGGAGE = StandardHeaders.BAGGAGE;
 
   private W3c() {}
 

@@ -1,0 +1,25 @@
+package io.jobcommon.messaging.spi;
+
+import java.util.concurrent.atomic.AtomicBoolean;
+
+/**
+ * The rule every {@link Delivery} keeps: the first settling verb ({@code ack}, {@code retryLater},
+ * {@code deadLetter}, {@code release}) wins, and later ones do nothing. One instance per delivery;
+ * a transport's delivery ({@link AbstractDelivery}) and a decorator that must act on the winning
+ * verb only (the tracing layer records the outcome once) both ask it, so the rule is written once.
+ *
+ * <p>Thread-safe: of concurrent callers of {@link #claim()}, exactly one wins.
+ */
+public final class FirstSettle {
+  private final AtomicBoolean settled = new AtomicBoolean();
+
+  /** Whether this call is the first settle; true for exactly one call. */
+  public boolean claim() {
+    return settled.compareAndSet(false, true);
+  }
+
+  /** Whether a settle has been claimed. */
+  public boolean isSettled() {
+    return settled.get();
+  }
+}
