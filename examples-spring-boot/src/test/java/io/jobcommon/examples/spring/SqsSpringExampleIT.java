@@ -1,22 +1,17 @@
 package io.jobcommon.examples.spring;
 
+import io.jobcommon.testfixtures.EmbeddedSqs;
 import java.net.URI;
 import java.util.List;
 import java.util.Map;
-import org.elasticmq.rest.sqs.SQSRestServer;
-import org.elasticmq.rest.sqs.SQSRestServerBuilder;
 import org.junit.jupiter.api.AfterAll;
-import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
-import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
-import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.sqs.SqsAsyncClient;
 import software.amazon.awssdk.services.sqs.model.QueueAttributeName;
 
 /** The example service on an embedded ElasticMQ, a real SQS-protocol server in this JVM. */
 class SqsSpringExampleIT extends SpringExampleScenario {
-  private final SQSRestServer server =
-      SQSRestServerBuilder.withInterface("127.0.0.1").withDynamicPort().start();
-  private final int port = server.waitUntilStarted().localAddress().getPort();
+  private final EmbeddedSqs sqs = new EmbeddedSqs().start();
+  private final int port = sqs.endpoint().getPort();
 
   @Override
   int brokerPort() {
@@ -35,10 +30,11 @@ class SqsSpringExampleIT extends SpringExampleScenario {
 
   @Override
   int depth(String queue) {
-    try (SqsAsyncClient sqs = client()) {
-      String url = sqs.getQueueUrl(b -> b.queueName(queue)).join().queueUrl();
+    try (SqsAsyncClient client = sqs.client()) {
+      String url = client.getQueueUrl(b -> b.queueName(queue)).join().queueUrl();
       Map<QueueAttributeName, String> a =
-          sqs.getQueueAttributes(
+          client
+              .getQueueAttributes(
                   b ->
                       b.queueUrl(url)
                           .attributeNames(QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES))
@@ -56,15 +52,6 @@ class SqsSpringExampleIT extends SpringExampleScenario {
 
   @AfterAll
   void stopServer() {
-    server.stopAndGetFuture().apply();
-  }
-
-  private SqsAsyncClient client() {
-    return SqsAsyncClient.builder()
-        .region(Region.US_EAST_1)
-        .endpointOverride(URI.create("http://127.0.0.1:" + port))
-        .credentialsProvider(
-            StaticCredentialsProvider.create(AwsBasicCredentials.create("test", "test")))
-        .build();
+    sqs.close();
   }
 }

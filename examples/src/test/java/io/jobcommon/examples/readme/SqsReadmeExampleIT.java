@@ -10,17 +10,14 @@ import io.jobcommon.messaging.Dispatcher;
 import io.jobcommon.messaging.JobConsumer;
 import io.jobcommon.messaging.MessageClient;
 import io.jobcommon.messaging.sqs.SqsTransport;
+import io.jobcommon.testfixtures.EmbeddedSqs;
 import java.net.URI;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import org.awaitility.Awaitility;
-import org.elasticmq.rest.sqs.SQSRestServer;
-import org.elasticmq.rest.sqs.SQSRestServerBuilder;
 import org.junit.jupiter.api.Test;
-import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
-import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 
 /**
  * The README's SQS example with the examples' types, on an embedded ElasticMQ (a real SQS-protocol
@@ -30,14 +27,10 @@ class SqsReadmeExampleIT {
 
   @Test
   void theSbomJobRunsOnSqs() throws Exception {
-    SQSRestServer server =
-        SQSRestServerBuilder.withInterface("127.0.0.1").withDynamicPort().start();
-    URI endpoint =
-        URI.create("http://127.0.0.1:" + server.waitUntilStarted().localAddress().getPort());
-    AwsCredentialsProvider credentials =
-        StaticCredentialsProvider.create(AwsBasicCredentials.create("x", "x"));
     List<Component> components = List.of(new Component("log4j-core", "2.14.1"));
-    try {
+    try (EmbeddedSqs sqs = new EmbeddedSqs().start()) {
+      URI endpoint = sqs.endpoint();
+      AwsCredentialsProvider credentials = EmbeddedSqs.CREDENTIALS;
       // snippet:start sqs
       SqsTransport transport =
           SqsTransport.builder()
@@ -54,8 +47,6 @@ class SqsReadmeExampleIT {
         transport.close();
       }
       // snippet:end sqs
-    } finally {
-      server.stopAndGetFuture();
     }
   }
 

@@ -105,8 +105,11 @@ class HandlerPoolTest {
     assertThat(late.calls).containsExactly("release");
   }
 
-  @Test
-  void aThrowingHandlerReleasesItsMessageAndTheThreadCarriesOn() {
+  /**
+   * Runs two deliveries on one thread, the first running {@code thrower}; returns the names of the
+   * threads that ran them, after checking that the first was released and the second acked.
+   */
+  private static Set<String> firstOfTwoThrows(Runnable thrower) {
     Set<String> threads = ConcurrentHashMap.newKeySet();
     HandlerPool pool =
         new HandlerPool(
@@ -115,18 +118,27 @@ class HandlerPoolTest {
             d -> {
               threads.add(Thread.currentThread().getName());
               if (new String(d.body(), StandardCharsets.UTF_8).equals("0")) {
-                throw new IllegalStateException("handler bug");
+                thrower.run();
               }
               d.ack();
             });
-    List<AbstractDeliveryTest.Recording> all = deliveries(3);
+    List<AbstractDeliveryTest.Recording> all = deliveries(2);
     all.forEach(pool::submit);
     await().atMost(WAIT).until(() -> all.stream().allMatch(d -> d.isSettled()));
     assertThat(all.get(0).calls).containsExactly("release");
     assertThat(all.get(1).calls).containsExactly("ack");
-    assertThat(all.get(2).calls).containsExactly("ack");
-    assertThat(threads).hasSize(1);
     pool.shutdown(WAIT);
+    return threads;
+  }
+
+  @Test
+  void aThrowingHandlerReleasesItsMessageAndTheThreadCarriesOn() {
+    assertThat(
+            firstOfTwoThrows(
+                () -> {
+                  throw new IllegalStateException("handler bug");
+                }))
+        .hasSize(1);
   }
 
   @Test
@@ -148,25 +160,13 @@ class HandlerPoolTest {
 
   @Test
   void aSeriousErrorReplacesTheThreadAndReleasesTheMessage() {
-    Set<String> threads = ConcurrentHashMap.newKeySet();
-    HandlerPool pool =
-        new HandlerPool(
-            "q",
-            1,
-            d -> {
-              threads.add(Thread.currentThread().getName());
-              if (new String(d.body(), StandardCharsets.UTF_8).equals("0")) {
-                throw new LinkageError("serious");
-              }
-              d.ack();
-            });
-    List<AbstractDeliveryTest.Recording> all = deliveries(2);
-    all.forEach(pool::submit);
-    await().atMost(WAIT).until(() -> all.stream().allMatch(d -> d.isSettled()));
-    assertThat(all.get(0).calls).containsExactly("release");
-    assertThat(all.get(1).calls).containsExactly("ack");
-    assertThat(threads).as("the thread that met the error was replaced").hasSize(2);
-    pool.shutdown(WAIT);
+    assertThat(
+            firstOfTwoThrows(
+                () -> {
+                  throw new LinkageError("serious");
+                }))
+        .as("the thread that met the error was replaced")
+        .hasSize(2);
   }
 
   @Test

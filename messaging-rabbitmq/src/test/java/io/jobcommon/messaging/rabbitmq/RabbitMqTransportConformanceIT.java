@@ -1,31 +1,9 @@
 package io.jobcommon.messaging.rabbitmq;
 
-import io.jobcommon.messaging.spi.Transport;
-import io.jobcommon.messaging.testing.TransportCapabilities;
-import io.jobcommon.messaging.testing.TransportConformanceKit;
-import org.junit.jupiter.api.AfterAll;
-
 /** The conformance kit on classic queues, against the local RabbitMQ (or RABBITMQ_URL). */
-class RabbitMqTransportConformanceIT extends TransportConformanceKit {
-  private static final Broker BROKER = Broker.local();
-
+class RabbitMqTransportConformanceIT extends RabbitMqConformanceKit {
   @Override
-  protected Transport createTransport() {
-    return BROKER.transport().setQueueType(QueueType.CLASSIC).build();
-  }
-
-  @Override
-  protected String newQueueName() {
-    return BROKER.track(super.newQueueName());
-  }
-
-  @AfterAll
-  static void deleteQueues() throws Exception {
-    BROKER.deleteQueues();
-  }
-
-  @Override
-  protected TransportCapabilities capabilities() {
-    return TransportCapabilities.basic();
+  QueueType queueType() {
+    return QueueType.CLASSIC;
   }
 }

@@ -1,8 +1,6 @@
 package io.jobcommon.messaging.sqs;
 
 import io.jobcommon.messaging.spi.Transport;
-import io.jobcommon.messaging.testing.TransportCapabilities;
-import io.jobcommon.messaging.testing.TransportConformanceKit;
 import org.testcontainers.junit.jupiter.Container;
 import org.testcontainers.junit.jupiter.Testcontainers;
 import org.testcontainers.localstack.LocalStackContainer;
@@ -16,7 +14,7 @@ import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
  * {@code -Dlocalstack.image=...}; {@code LOCALSTACK_AUTH_TOKEN} is passed on when set).
  */
 @Testcontainers(disabledWithoutDocker = true)
-class LocalStackSqsConformanceIT extends TransportConformanceKit {
+class LocalStackSqsConformanceIT extends SqsConformanceKit {
   @Container static final LocalStackContainer localstack = localstack();
 
   private static LocalStackContainer localstack() {
@@ -42,17 +40,5 @@ class LocalStackSqsConformanceIT extends TransportConformanceKit {
                 AwsBasicCredentials.create(localstack.getAccessKey(), localstack.getSecretKey())))
         .setAutoCreateQueues(true)
         .build();
-  }
-
-  @Override
-  protected TransportCapabilities capabilities() {
-    return TransportCapabilities.basic()
-        .withFifoGroups()
-        .withMaxBodySize(SqsLimits.MAX_MESSAGE_BYTES);
-  }
-
-  @Override
-  protected String newFifoQueueName() {
-    return newQueueName() + ".fifo";
   }
 }

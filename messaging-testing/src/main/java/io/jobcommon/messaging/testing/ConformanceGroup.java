@@ -1,9 +1,13 @@
 package io.jobcommon.messaging.testing;
 
+import static org.awaitility.Awaitility.await;
+
 import io.jobcommon.messaging.ConsumerOptions;
 import io.jobcommon.messaging.spi.Subscription;
 import io.jobcommon.messaging.spi.Transport;
+import java.time.Duration;
 import java.util.Map;
+import java.util.concurrent.Callable;
 
 /**
  * What the kit's test groups share: the kit instance of the running test (its transport, queue
@@ -14,6 +18,14 @@ abstract class ConformanceGroup {
 
   ConformanceGroup(TransportConformanceKit kit) {
     this.kit = kit;
+  }
+
+  /**
+   * Waits until {@code condition} holds, then checks that it keeps holding for {@code during}: for
+   * "nothing more arrives" (a redelivery, a duplicate) without a sleep.
+   */
+  static void holdsFor(Duration during, Callable<Boolean> condition) {
+    await().during(during).atMost(during.plusSeconds(2)).until(condition);
   }
 
   Transport transport() {

@@ -2,7 +2,6 @@ package io.jobcommon.messaging.testing;
 
 import static io.jobcommon.messaging.testing.TransportConformanceKit.WAIT;
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.awaitility.Awaitility.await;
 
 import io.jobcommon.messaging.ConsumerOptions;
 import java.time.Duration;
@@ -50,17 +49,11 @@ abstract class LeaseConformance extends ConformanceGroup {
     recorder.next(WAIT);
     Recorder elsewhere = Recorder.acking();
     subscribe(queue, shortLease(2), elsewhere);
-    await()
-        .during(Duration.ofSeconds(4))
-        .atMost(Duration.ofSeconds(6))
-        .until(() -> recorder.count() == 1 && elsewhere.count() == 0);
+    holdsFor(Duration.ofSeconds(4), () -> recorder.count() == 1 && elsewhere.count() == 0);
     assertThat(extended).hasSize(1);
     extended.get(0).get(WAIT.toSeconds(), TimeUnit.SECONDS);
     finish.countDown();
-    await()
-        .during(Duration.ofSeconds(2))
-        .atMost(Duration.ofSeconds(4))
-        .until(() -> recorder.count() == 1 && elsewhere.count() == 0);
+    holdsFor(Duration.ofSeconds(2), () -> recorder.count() == 1 && elsewhere.count() == 0);
   }
 
   /** Where leases expire, an unsettled message whose lease runs out is delivered again. */

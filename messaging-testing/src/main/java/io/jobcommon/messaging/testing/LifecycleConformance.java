@@ -122,10 +122,7 @@ abstract class LifecycleConformance extends ConformanceGroup {
     assertThat(started.await(30, TimeUnit.SECONDS)).isTrue();
 
     CompletableFuture<Void> closing = CompletableFuture.runAsync(first::close);
-    await()
-        .during(Duration.ofMillis(500))
-        .atMost(Duration.ofSeconds(2))
-        .until(() -> !closing.isDone());
+    holdsFor(Duration.ofMillis(500), () -> !closing.isDone());
     finish.countDown();
     closing.get(30, TimeUnit.SECONDS);
     assertThat(first.isRunning()).isFalse();
@@ -139,10 +136,7 @@ abstract class LifecycleConformance extends ConformanceGroup {
     Set<String> rest = new HashSet<>();
     next.all().forEach(r -> rest.add(r.delivery.messageId()));
     assertThat(rest).hasSize(4).doesNotContain(done);
-    await()
-        .during(Duration.ofSeconds(1))
-        .atMost(Duration.ofSeconds(3))
-        .until(() -> next.count() == 4);
+    holdsFor(Duration.ofSeconds(1), () -> next.count() == 4);
   }
 
   @Test
@@ -170,10 +164,7 @@ abstract class LifecycleConformance extends ConformanceGroup {
             });
     subscribe(queue, options(concurrency, 16), recorder);
     await().atMost(Duration.ofSeconds(90)).until(() -> handled.size() == total);
-    await()
-        .during(Duration.ofSeconds(2))
-        .atMost(Duration.ofSeconds(4))
-        .until(() -> recorder.count() == total);
+    holdsFor(Duration.ofSeconds(2), () -> recorder.count() == total);
     assertThat(handled.keySet()).isEqualTo(sentIds);
     assertThat(handled.values()).allMatch(n -> n.get() == 1);
     assertThat(allRunning.getCount()).isZero();

@@ -133,10 +133,7 @@ abstract class SendConformance extends ConformanceGroup {
     subscribe(queue, options(1, 0), recorder);
     send(queue, "marker");
     assertThat(text(recorder.next(WAIT).delivery.body())).isEqualTo("marker");
-    await()
-        .during(Duration.ofSeconds(2))
-        .atMost(Duration.ofSeconds(4))
-        .until(() -> recorder.count() == 1);
+    holdsFor(Duration.ofSeconds(2), () -> recorder.count() == 1);
   }
 
   @Test
@@ -166,10 +163,7 @@ abstract class SendConformance extends ConformanceGroup {
     assertThat(bodyById)
         .containsExactlyInAnyOrderEntriesOf(
             Map.of(e.sentIds().get(0), "first", e.sentIds().get(2), "third"));
-    await()
-        .during(Duration.ofSeconds(2))
-        .atMost(Duration.ofSeconds(4))
-        .until(() -> recorder.count() == 2);
+    holdsFor(Duration.ofSeconds(2), () -> recorder.count() == 2);
   }
 
   @Test

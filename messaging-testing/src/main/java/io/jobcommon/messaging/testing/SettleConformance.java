@@ -49,10 +49,7 @@ abstract class SettleConformance extends ConformanceGroup {
     subscribe(queue, shortLease, next);
     send(queue, "marker");
     assertThat(text(next.next(WAIT).delivery.body())).isEqualTo("marker");
-    await()
-        .during(Duration.ofSeconds(3))
-        .atMost(Duration.ofSeconds(5))
-        .until(() -> next.count() == 1);
+    holdsFor(Duration.ofSeconds(3), () -> next.count() == 1);
     assertThat(recorder.count()).isEqualTo(1);
   }
 
@@ -70,16 +67,10 @@ abstract class SettleConformance extends ConformanceGroup {
     subscribe(queue, options(1, 0), recorder);
     Delivery d = recorder.next(WAIT).delivery;
     await().atMost(Duration.ofSeconds(5)).until(d::isSettled);
-    await()
-        .during(Duration.ofSeconds(2))
-        .atMost(Duration.ofSeconds(4))
-        .until(() -> recorder.count() == 1);
+    holdsFor(Duration.ofSeconds(2), () -> recorder.count() == 1);
     Recorder dlq = Recorder.acking();
     subscribe(DeadLetters.queueName(queue), options(1, 0), dlq);
-    await()
-        .during(Duration.ofSeconds(1))
-        .atMost(Duration.ofSeconds(3))
-        .until(() -> dlq.count() == 0);
+    holdsFor(Duration.ofSeconds(1), () -> dlq.count() == 0);
   }
 
   @Test
@@ -108,10 +99,7 @@ abstract class SettleConformance extends ConformanceGroup {
     assertThat(second.delivery.body()).isEqualTo(first.delivery.body());
     assertThat(Duration.ofNanos(second.nanoTime - retriedAt[0]))
         .isGreaterThan(delay.minus(TIMER_SLACK));
-    await()
-        .during(Duration.ofSeconds(2))
-        .atMost(Duration.ofSeconds(4))
-        .until(() -> recorder.count() == 2);
+    holdsFor(Duration.ofSeconds(2), () -> recorder.count() == 2);
   }
 
   @Test
@@ -136,9 +124,6 @@ abstract class SettleConformance extends ConformanceGroup {
         .containsEntry(StandardHeaders.ORIGINAL_QUEUE, queue)
         .containsEntry(StandardHeaders.ATTEMPTS, "1");
     assertThat(Instant.parse(dead.headers().get(StandardHeaders.FAILED_AT))).isAfter(before);
-    await()
-        .during(Duration.ofSeconds(2))
-        .atMost(Duration.ofSeconds(4))
-        .until(() -> recorder.count() == 1 && dlq.count() == 1);
+    holdsFor(Duration.ofSeconds(2), () -> recorder.count() == 1 && dlq.count() == 1);
   }
 }
