@@ -18,7 +18,11 @@ final class BenchEnvironment implements AutoCloseable {
 
   /** A workload for {@code o}'s broker, client and tracing, on a new queue. */
   Workload workload(BenchOptions o) throws Exception {
-    String queue = "bench-" + UUID.randomUUID().toString().substring(0, 8);
+    return workload(o, "bench-" + UUID.randomUUID().toString().substring(0, 8));
+  }
+
+  /** A workload for {@code o}'s broker, client and tracing, on {@code queue}. */
+  Workload workload(BenchOptions o, String queue) throws Exception {
     if (o.client().equals("raw")) {
       return switch (o.broker()) {
         case "rabbitmq" -> new RawRabbitWorkload(o, queue);
@@ -32,7 +36,8 @@ final class BenchEnvironment implements AutoCloseable {
         case "in-memory" ->
             new SdkWorkload(o, queue, InMemoryTransport.create(), telemetry, () -> {});
         case "rabbitmq" -> new SdkWorkload(o, queue, rabbit(o), telemetry, rabbitCleanup(o, queue));
-        case "sqs" -> new SdkWorkload(o, queue, sqsTransport(o), telemetry, sqsCleanup(o, queue));
+        case "sqs" ->
+            new SdkWorkload(o, queue, sqsTransport(o, queue), telemetry, sqsCleanup(o, queue));
         default -> throw new IllegalArgumentException("broker " + o.broker() + " is not available");
       };
     } catch (RuntimeException e) {
@@ -71,13 +76,27 @@ final class BenchEnvironment implements AutoCloseable {
     return sqs;
   }
 
-  private Transport sqsTransport(BenchOptions o) {
+  /**
+   * The SQS endpoint of {@code o}'s runs for another process; an embedded broker is started and
+   * warmed up first, as a real SQS is always warm.
+   */
+  String sqsEndpoint(BenchOptions o) {
+    SqsBroker broker = sqs(o);
+    if (o.sqsEndpoint() == null) {
+      broker.warm(50);
+    }
+    return broker.endpoint().toString();
+  }
+
+  /** The SDK transport as a service would build it: the queue it uses resolved at start. */
+  private Transport sqsTransport(BenchOptions o, String queue) {
     SqsBroker broker = sqs(o);
     return SqsTransport.builder()
         .setEndpointOverride(broker.endpoint())
         .setRegion("us-east-1")
         .setCredentialsProvider(broker.credentials())
         .setAutoCreateQueues(true)
+        .setWarmUpQueues(List.of(queue))
         .build();
   }
 

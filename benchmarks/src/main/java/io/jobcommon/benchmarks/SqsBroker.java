@@ -1,6 +1,8 @@
 package io.jobcommon.benchmarks;
 
 import java.net.URI;
+import java.util.ArrayList;
+import java.util.List;
 import org.elasticmq.rest.sqs.SQSRestServer;
 import org.elasticmq.rest.sqs.SQSRestServerBuilder;
 import org.jspecify.annotations.Nullable;
@@ -9,6 +11,9 @@ import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.sqs.SqsAsyncClient;
+import software.amazon.awssdk.services.sqs.model.DeleteMessageBatchRequestEntry;
+import software.amazon.awssdk.services.sqs.model.Message;
+import software.amazon.awssdk.services.sqs.model.SendMessageBatchRequestEntry;
 
 /**
  * The SQS endpoint of a run: an embedded ElasticMQ in this JVM, or the endpoint given with {@code
@@ -66,6 +71,37 @@ final class SqsBroker implements AutoCloseable {
       admin = client();
     }
     return admin;
+  }
+
+  /**
+   * Runs {@code rounds} of SendMessage, SendMessageBatch, ReceiveMessage and DeleteMessageBatch
+   * through the broker, so that an embedded one has loaded and compiled its code paths before a
+   * measurement whose first message must not pay for the server's own start (a real SQS is warm).
+   */
+  void warm(int rounds) {
+    SqsAsyncClient c = admin();
+    String url = c.createQueue(b -> b.queueName("bench-warm-broker")).join().queueUrl();
+    for (int i = 0; i < rounds; i++) {
+      c.sendMessage(b -> b.queueUrl(url).messageBody("warm")).join();
+      List<SendMessageBatchRequestEntry> entries = new ArrayList<>();
+      for (int k = 0; k < 10; k++) {
+        entries.add(SendMessageBatchRequestEntry.builder().id("e" + k).messageBody("w").build());
+      }
+      c.sendMessageBatch(b -> b.queueUrl(url).entries(entries)).join();
+      List<DeleteMessageBatchRequestEntry> done = new ArrayList<>();
+      for (Message m :
+          c.receiveMessage(b -> b.queueUrl(url).maxNumberOfMessages(10)).join().messages()) {
+        done.add(
+            DeleteMessageBatchRequestEntry.builder()
+                .id("d" + done.size())
+                .receiptHandle(m.receiptHandle())
+                .build());
+      }
+      if (!done.isEmpty()) {
+        c.deleteMessageBatch(b -> b.queueUrl(url).entries(done)).join();
+      }
+    }
+    c.deleteQueue(b -> b.queueUrl(url)).join();
   }
 
   @Override

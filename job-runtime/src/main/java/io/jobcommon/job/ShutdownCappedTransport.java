@@ -1,13 +1,11 @@
 package io.jobcommon.job;
 
 import io.jobcommon.messaging.ConsumerOptions;
-import io.jobcommon.messaging.OutgoingMessage;
 import io.jobcommon.messaging.spi.DeliveryHandler;
+import io.jobcommon.messaging.spi.ForwardingTransport;
 import io.jobcommon.messaging.spi.Subscription;
 import io.jobcommon.messaging.spi.Transport;
 import java.time.Duration;
-import java.util.List;
-import java.util.concurrent.CompletableFuture;
 
 /**
  * The transport the runtime's dispatcher consumes through: each consumer's own {@link
@@ -16,12 +14,11 @@ import java.util.concurrent.CompletableFuture;
  * back to the queue before the runtime closes the broker connection. Everything else is passed
  * through. Thread-safe when the wrapped transport is.
  */
-final class ShutdownCappedTransport implements Transport {
-  private final Transport delegate;
+final class ShutdownCappedTransport extends ForwardingTransport {
   private final Duration handlerTimeout;
 
   ShutdownCappedTransport(Transport delegate, Duration handlerTimeout) {
-    this.delegate = delegate;
+    super(delegate);
     this.handlerTimeout = handlerTimeout;
   }
 
@@ -45,36 +42,11 @@ final class ShutdownCappedTransport implements Transport {
   }
 
   @Override
-  public String system() {
-    return delegate.system();
-  }
-
-  @Override
-  public CompletableFuture<String> send(OutgoingMessage message) {
-    return delegate.send(message);
-  }
-
-  @Override
-  public CompletableFuture<List<String>> sendBatch(List<OutgoingMessage> messages) {
-    return delegate.sendBatch(messages);
-  }
-
-  @Override
   public Subscription subscribe(String queue, ConsumerOptions options, DeliveryHandler handler) {
-    return delegate.subscribe(queue, capped(options, handlerTimeout), handler);
-  }
-
-  @Override
-  public boolean isHealthy() {
-    return delegate.isHealthy();
+    return delegate().subscribe(queue, capped(options, handlerTimeout), handler);
   }
 
   /** Not the runtime's to close here: the runtime closes the transport itself, in order. */
   @Override
   public void close() {}
-
-  @Override
-  public String toString() {
-    return delegate.toString();
-  }
 }

@@ -9,14 +9,9 @@ import io.jobcommon.messaging.ConsumerOptions;
 import io.jobcommon.messaging.JobConsumer;
 import io.jobcommon.messaging.JobContext;
 import io.jobcommon.messaging.sqs.ElasticMq;
+import io.jobcommon.testfixtures.InMemoryTelemetry;
 import io.opentelemetry.api.common.AttributeKey;
-import io.opentelemetry.sdk.OpenTelemetrySdk;
-import io.opentelemetry.sdk.metrics.SdkMeterProvider;
 import io.opentelemetry.sdk.metrics.data.LongPointData;
-import io.opentelemetry.sdk.testing.exporter.InMemoryMetricReader;
-import io.opentelemetry.sdk.testing.exporter.InMemorySpanExporter;
-import io.opentelemetry.sdk.trace.SdkTracerProvider;
-import io.opentelemetry.sdk.trace.export.SimpleSpanProcessor;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -28,7 +23,6 @@ import java.util.UUID;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import software.amazon.awssdk.services.sqs.SqsAsyncClient;
@@ -46,23 +40,9 @@ class QueueDepthIT {
 
   record Ping(String id) {}
 
-  private final InMemorySpanExporter spans = InMemorySpanExporter.create();
-  private final InMemoryMetricReader metrics = InMemoryMetricReader.create();
   private final CountDownLatch holding = new CountDownLatch(1);
   private final CountDownLatch release = new CountDownLatch(1);
-  private OpenTelemetrySdk otel;
-
-  @BeforeEach
-  void setUp() {
-    otel =
-        OpenTelemetrySdk.builder()
-            .setTracerProvider(
-                SdkTracerProvider.builder()
-                    .addSpanProcessor(SimpleSpanProcessor.create(spans))
-                    .build())
-            .setMeterProvider(SdkMeterProvider.builder().registerMetricReader(metrics).build())
-            .build();
-  }
+  private final InMemoryTelemetry otel = new InMemoryTelemetry();
 
   @AfterEach
   void tearDown() {
@@ -88,7 +68,7 @@ class QueueDepthIT {
 
   private Map<String, Long> gauges(String system) {
     Map<String, Long> out = new HashMap<>();
-    metrics.collectAllMetrics().stream()
+    otel.metrics().stream()
         .filter(m -> m.getName().equals("jc.queue.messages"))
         .flatMap(m -> m.getLongGaugeData().getPoints().stream())
         .forEach(
@@ -108,10 +88,10 @@ class QueueDepthIT {
       throws Exception {
     rt.start(holdingConsumer(queue));
     assertThat(holding.await(30, TimeUnit.SECONDS)).isTrue();
-    spans.reset();
+    otel.resetSpans();
     assertThat(rt.depthGauges()).isNotNull();
     rt.depthGauges().poll();
-    assertThat(spans.getFinishedSpanItems()).as("polling creates no span").isEmpty();
+    assertThat(otel.spans()).as("polling creates no span").isEmpty();
     return gauges(system);
   }
 
@@ -138,7 +118,7 @@ class QueueDepthIT {
                           "MESSAGING_BROKER", "rabbitmq",
                           "RABBITMQ_URL", URL,
                           "JOB_QUEUE_DEPTH_INTERVAL", "1h")))
-              .setOpenTelemetry(otel)
+              .setOpenTelemetry(otel.sdk())
               .setHealthPort(0)
               .setRegisterShutdownHook(false)
               .build()) {
@@ -182,7 +162,7 @@ class QueueDepthIT {
       try (JobRuntime rt =
           JobRuntime.builder()
               .setEnvironment(ConfigurationTest.quiet(env))
-              .setOpenTelemetry(otel)
+              .setOpenTelemetry(otel.sdk())
               .setRegisterShutdownHook(false)
               .build()) {
         Map<String, Long> g = pollWhileHolding(rt, queue, "aws_sqs");

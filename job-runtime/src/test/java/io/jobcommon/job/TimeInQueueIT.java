@@ -10,16 +10,11 @@ import com.rabbitmq.client.ConnectionFactory;
 import io.jobcommon.messaging.JobConsumer;
 import io.jobcommon.messaging.sqs.ElasticMq;
 import io.jobcommon.messaging.sqs.SqsTransport;
+import io.jobcommon.testfixtures.InMemoryTelemetry;
 import io.opentelemetry.api.common.AttributeKey;
-import io.opentelemetry.sdk.OpenTelemetrySdk;
-import io.opentelemetry.sdk.metrics.SdkMeterProvider;
 import io.opentelemetry.sdk.metrics.data.HistogramPointData;
 import io.opentelemetry.sdk.metrics.data.MetricData;
-import io.opentelemetry.sdk.testing.exporter.InMemoryMetricReader;
-import io.opentelemetry.sdk.testing.exporter.InMemorySpanExporter;
-import io.opentelemetry.sdk.trace.SdkTracerProvider;
 import io.opentelemetry.sdk.trace.data.SpanData;
-import io.opentelemetry.sdk.trace.export.SimpleSpanProcessor;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
@@ -31,7 +26,6 @@ import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -48,21 +42,7 @@ class TimeInQueueIT {
 
   record Ping(String id) {}
 
-  private final InMemorySpanExporter spans = InMemorySpanExporter.create();
-  private final InMemoryMetricReader metrics = InMemoryMetricReader.create();
-  private OpenTelemetrySdk otel;
-
-  @BeforeEach
-  void setUp() {
-    otel =
-        OpenTelemetrySdk.builder()
-            .setTracerProvider(
-                SdkTracerProvider.builder()
-                    .addSpanProcessor(SimpleSpanProcessor.create(spans))
-                    .build())
-            .setMeterProvider(SdkMeterProvider.builder().registerMetricReader(metrics).build())
-            .build();
-  }
+  private final InMemoryTelemetry otel = new InMemoryTelemetry();
 
   @AfterEach
   void tearDown() {
@@ -71,7 +51,7 @@ class TimeInQueueIT {
 
   private double histogramMax(String queue) {
     MetricData m =
-        metrics.collectAllMetrics().stream()
+        otel.metrics().stream()
             .filter(d -> d.getName().equals("jc.message.time_in_queue"))
             .findFirst()
             .orElseThrow();
@@ -90,7 +70,7 @@ class TimeInQueueIT {
 
   private long spanValue() {
     SpanData s =
-        spans.getFinishedSpanItems().stream()
+        otel.spans().stream()
             .filter(x -> x.getName().startsWith("process "))
             .findFirst()
             .orElseThrow();
@@ -107,7 +87,7 @@ class TimeInQueueIT {
             .setEnvironment(
                 ConfigurationTest.quiet(
                     Map.of("MESSAGING_BROKER", "rabbitmq", "RABBITMQ_URL", URL)))
-            .setOpenTelemetry(otel)
+            .setOpenTelemetry(otel.sdk())
             .setRegisterShutdownHook(false)
             .build()) {
       rt.start(JobConsumer.of(queue, Ping.class, (p, ctx) -> seen.complete(ctx.sentAt())));
@@ -147,7 +127,7 @@ class TimeInQueueIT {
     try (JobRuntime rt =
         JobRuntime.builder()
             .setTransport(transport)
-            .setOpenTelemetry(otel)
+            .setOpenTelemetry(otel.sdk())
             .setRegisterShutdownHook(false)
             .build()) {
       rt.client().send(queue, new Ping("p"));

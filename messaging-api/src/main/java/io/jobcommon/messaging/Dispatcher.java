@@ -2,9 +2,9 @@ package io.jobcommon.messaging;
 
 import io.jobcommon.messaging.spi.LogSafe;
 import io.jobcommon.messaging.spi.Subscription;
+import io.jobcommon.messaging.spi.Subscriptions;
 import io.jobcommon.messaging.spi.Transport;
 import java.time.Clock;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -110,30 +110,13 @@ public final class Dispatcher implements AutoCloseable {
       }
       closed = true;
     }
-    List<Thread> closers = new ArrayList<>();
-    for (Subscription s : subscriptions) {
-      Thread t = new Thread(() -> closeQuietly(s), "jc-close-" + s.queue());
-      t.start();
-      closers.add(t);
-    }
-    for (Thread t : closers) {
-      try {
-        t.join();
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        return;
-      }
-    }
-  }
-
-  private static void closeQuietly(Subscription s) {
     try {
-      s.close();
-    } catch (RuntimeException e) {
-      log.warn(
-          "closing the subscription of queue {} failed: {}",
-          LogSafe.of(s.queue()),
-          LogSafe.of(e, 1024));
+      Subscriptions.closeAll(subscriptions);
+    } catch (RuntimeException e) { // the first failure; the others are suppressed in it
+      log.warn("closing the subscriptions failed: {}", LogSafe.of(e, 1024));
+      for (Throwable other : e.getSuppressed()) {
+        log.warn("closing the subscriptions failed: {}", LogSafe.of(other, 1024));
+      }
     }
   }
 

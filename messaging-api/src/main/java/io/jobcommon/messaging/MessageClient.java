@@ -1,5 +1,6 @@
 package io.jobcommon.messaging;
 
+import io.jobcommon.messaging.spi.Futures;
 import io.jobcommon.messaging.spi.Transport;
 import java.util.ArrayList;
 import java.util.List;
@@ -99,7 +100,7 @@ public interface MessageClient {
     try {
       return future.join();
     } catch (CompletionException | CancellationException e) {
-      Throwable cause = e.getCause() == null ? e : e.getCause();
+      Throwable cause = Futures.unwrap(e);
       if (cause instanceof MessagingException) {
         MessagingException me = (MessagingException) cause;
         me.addSuppressed(new Exception("waited for here"));

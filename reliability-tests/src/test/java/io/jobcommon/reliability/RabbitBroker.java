@@ -4,7 +4,6 @@ import com.rabbitmq.client.Channel;
 import com.rabbitmq.client.Connection;
 import com.rabbitmq.client.ConnectionFactory;
 import io.jobcommon.messaging.rabbitmq.RabbitMqTransport;
-import io.jobcommon.messaging.rabbitmq.RabbitMqTransportBuilder;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.security.SecureRandom;
@@ -107,7 +106,7 @@ final class RabbitBroker implements AutoCloseable {
   }
 
   /** A transport builder on the suite's vhost with short delay tiers and quick recovery. */
-  RabbitMqTransportBuilder transport() {
+  RabbitMqTransport.Builder transport() {
     return RabbitMqTransport.builder()
         .setUri(url())
         .setDelayTiers(TEST_TIERS)

@@ -7,7 +7,6 @@ import io.jobcommon.messaging.OutgoingMessage;
 import io.jobcommon.messaging.SendFailedException;
 import io.jobcommon.messaging.SendOutcomeUnknownException;
 import io.jobcommon.messaging.rabbitmq.RabbitMqTransport;
-import io.jobcommon.messaging.rabbitmq.RabbitMqTransportBuilder;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.LinkedHashMap;
@@ -28,7 +27,7 @@ import org.junit.jupiter.api.Timeout;
 @Timeout(value = 2, unit = TimeUnit.MINUTES)
 class SendOutcomeRabbitMqIT {
 
-  private static RabbitMqTransportBuilder via(RabbitBroker rabbit, TcpProxy proxy) {
+  private static RabbitMqTransport.Builder via(RabbitBroker rabbit, TcpProxy proxy) {
     return rabbit
         .transport()
         .setUri(rabbit.url().replace(":5672/", ":" + proxy.port() + "/"))

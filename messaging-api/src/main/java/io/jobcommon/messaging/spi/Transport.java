@@ -64,7 +64,7 @@ public interface Transport extends AutoCloseable {
                   ids.add(id);
                   sent.put(i, id);
                 } catch (CompletionException | java.util.concurrent.CancellationException e) {
-                  failed.put(i, e.getCause() == null ? e : e.getCause());
+                  failed.put(i, Futures.unwrap(e));
                 }
               }
               if (!failed.isEmpty()) {

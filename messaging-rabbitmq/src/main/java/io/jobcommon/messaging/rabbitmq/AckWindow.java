@@ -16,8 +16,9 @@ import java.util.concurrent.CompletableFuture;
  * they go out one by one, so the broker's prefetch window never fills with settled messages. T is
  * always a tag never acked before, since the broker rejects an ack of an unknown tag.
  *
- * <p>Pure bookkeeping, no I/O; not thread-safe: the subscription calls it under its lock, and does
- * what {@link Batch} says in the same critical section so acks reach the channel in decision order.
+ * <p>Pure bookkeeping, no I/O; not thread-safe: {@link ConsumerChannel} calls it under its lock,
+ * and does what {@link Batch} says in the same critical section so acks reach the channel in
+ * decision order.
  */
 final class AckWindow {
   private static final byte OPEN = 0;

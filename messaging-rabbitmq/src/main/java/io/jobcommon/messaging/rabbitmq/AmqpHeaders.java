@@ -1,6 +1,8 @@
 package io.jobcommon.messaging.rabbitmq;
 
+import com.rabbitmq.client.AMQP;
 import com.rabbitmq.client.LongString;
+import io.jobcommon.messaging.OutgoingMessage;
 import io.jobcommon.messaging.spi.StandardHeaders;
 import java.math.BigDecimal;
 import java.nio.charset.StandardCharsets;
@@ -132,5 +134,19 @@ final class AmqpHeaders {
         || name.equals("x-delivery-count")
         || name.startsWith("x-first-death-")
         || name.startsWith("x-last-death-");
+  }
+
+  /**
+   * The properties of a first send of {@code message}: persistent, a new message id, sent at {@code
+   * nowMillis}, its headers with attempt 1.
+   */
+  static AMQP.BasicProperties propertiesOf(OutgoingMessage message, long nowMillis) {
+    return new AMQP.BasicProperties.Builder()
+        .contentType(message.contentType())
+        .deliveryMode(2)
+        .messageId(MessageIds.next())
+        .timestamp(new Date(nowMillis))
+        .headers(forPublish(message.headers(), 1))
+        .build();
   }
 }

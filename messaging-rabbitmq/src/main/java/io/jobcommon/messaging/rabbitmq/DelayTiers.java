@@ -4,6 +4,8 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.TreeSet;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The delays a queue's delay tiers hold messages for. A delayed message goes to the smallest tier
@@ -11,6 +13,8 @@ import java.util.TreeSet;
  * goes to the largest, and so arrives early. Immutable and thread-safe.
  */
 final class DelayTiers {
+  private static final Logger log = LoggerFactory.getLogger(DelayTiers.class);
+
   /** 1 s, 5 s, 15 s, 1 min, 5 min, 15 min, 1 h: the Dispatcher's default backoff fits within. */
   static final List<Duration> DEFAULTS =
       List.of(
@@ -61,6 +65,35 @@ final class DelayTiers {
       }
     }
     return largest();
+  }
+
+  /**
+   * The tier a message for {@code queue} delayed by {@code delay} goes to, 0 for none (no delay);
+   * warns when the delay is longer than the largest tier, so the message comes back early.
+   *
+   * @param what the message, for the warning: "message to queue q", "retry of message m"
+   */
+  long route(String queue, Duration delay, String what) {
+    if (delay.isZero()) {
+      return 0;
+    }
+    long tier = tierFor(delay);
+    if (exceedsLargest(delay)) {
+      log.warn(
+          "{} on queue {} asked for a delay of {} but the largest delay tier is {}; it comes back"
+              + " after {}",
+          what,
+          queue,
+          delay,
+          Duration.ofMillis(tier),
+          Duration.ofMillis(tier));
+    }
+    return tier;
+  }
+
+  /** Where a message for {@code queue} is published: the queue, or its tier of {@code tier} ms. */
+  static String target(String queue, long tier) {
+    return tier == 0 ? queue : queueName(queue, tier);
   }
 
   /** Whether {@code delay} is longer than the largest tier (it will arrive early). */

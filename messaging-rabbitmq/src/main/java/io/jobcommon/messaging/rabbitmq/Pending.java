@@ -3,6 +3,7 @@ package io.jobcommon.messaging.rabbitmq;
 import com.rabbitmq.client.AMQP;
 import io.jobcommon.messaging.MessagingException;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -24,7 +25,10 @@ final class Pending {
   final byte[] body;
   final long deadlineNanos;
   final CompletableFuture<String> future = new CompletableFuture<>();
-  volatile int attempts;
+
+  /** Publish attempts so far; atomic, since a lost confirm may start one while another runs. */
+  final AtomicInteger attempts = new AtomicInteger();
+
   volatile @Nullable String returned;
 
   /**

@@ -69,6 +69,11 @@ final class PublishChannel implements ConfirmListener, ReturnListener, ShutdownL
   void publish(Pending p) throws IOException {
     ConcurrentSkipListMap<Long, Pending> map = unconfirmed;
     long seq = channel.getNextPublishSeqNo();
+    if (seq == 0) {
+      // amqp-client's recovery swaps in the new channel before it turns confirms back on: a
+      // publish now would get no confirm, and a number that is not the broker's.
+      throw new IOException("the publishing channel is recovering (confirms not on yet)");
+    }
     p.publishedNanos = System.nanoTime(); // under the lock: in sequence-number order
     map.put(seq, p);
     try {
@@ -91,6 +96,13 @@ final class PublishChannel implements ConfirmListener, ReturnListener, ShutdownL
         throw e;
       }
       return; // the shutdown listener claimed it and handed it on
+    }
+    if (channel.getNextPublishSeqNo() != seq + 1 && map.remove(seq, p)) {
+      // The channel was recovered between numbering and publishing: the recovered channel
+      // numbered the message itself, so confirm seq would settle another message (or another
+      // message's entry would replace this one). Publish it again: at-least-once.
+      lost.accept(p);
+      return;
     }
     if (map != unconfirmed && map.remove(seq, p)) {
       // The connection died between taking the sequence number and now: the confirm can't come.

@@ -16,6 +16,7 @@ import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
@@ -68,6 +69,54 @@ final class Publisher {
             this::expireUnconfirmed, period, period, TimeUnit.MILLISECONDS);
   }
 
+  /** The timer thread of a transport: publish retries, the confirm sweep, ack lingers. */
+  static ScheduledExecutorService newScheduler() {
+    return Executors.newSingleThreadScheduledExecutor(
+        r -> {
+          Thread t = new Thread(r, "jc-rabbitmq-publisher");
+          t.setDaemon(true);
+          return t;
+        });
+  }
+
+  /**
+   * Readies the send path at start rather than on the first send, so the first message of a fresh
+   * process costs about what a steady one does: opens the first channel (confirm mode) and
+   * publishes one empty, non-persistent message to the default exchange with an empty routing key,
+   * which no queue has: the broker drops it, returns it and confirms it, which loads and runs the
+   * publish, return and confirm code once. A failure is left to the first send.
+   */
+  void warmUp() {
+    Pending probe =
+        new Pending(
+            "",
+            "",
+            0,
+            new com.rabbitmq.client.AMQP.BasicProperties.Builder()
+                .deliveryMode(1)
+                .messageId(MessageIds.next())
+                .headers(AmqpHeaders.forPublish(java.util.Map.of("jc-warm-up", "1"), 1))
+                .build(),
+            new byte[0],
+            System.nanoTime());
+    try {
+      PublishChannel ch = usable(0);
+      ch.lock();
+      try {
+        ch.publish(probe);
+      } finally {
+        ch.unlock();
+      }
+      probe.future.get(confirmTimeout.toMillis(), TimeUnit.MILLISECONDS);
+    } catch (ExecutionException e) {
+      // expected: returned as unroutable
+    } catch (IOException | RuntimeException | TimeoutException e) {
+      log.debug("warming up the publishing channel failed: {}", LogSafe.of(e, 512));
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
   /** A pending publish whose retry window starts now. */
   Pending pending(
       String queue,
@@ -99,7 +148,7 @@ final class Publisher {
       p.fail(new ClientClosedException(p.queue));
       return;
     }
-    p.attempts++;
+    p.attempts.incrementAndGet();
     try {
       topology.ensureRoute(p.queue, p.routingKey);
       if (p.tierMs > 0) {
@@ -235,13 +284,13 @@ final class Publisher {
                       + "': RabbitMQ was unreachable for the whole retry window of "
                       + retryWindow
                       + " ("
-                      + p.attempts
+                      + p.attempts.get()
                       + " attempts); the message was not sent. Check the broker, or raise the"
                       + " publish retry window",
                   cause));
       return;
     }
-    long backoff = Math.min(1000L, 50L << Math.min(p.attempts, 5));
+    long backoff = Math.min(1000L, 50L << Math.min(p.attempts.get(), 5));
     long delay = Math.min(backoff, TimeUnit.NANOSECONDS.toMillis(left));
     try {
       scheduler.schedule(() -> attempt(p), delay, TimeUnit.MILLISECONDS);
@@ -262,7 +311,7 @@ final class Publisher {
             + " it, and it could not be published again within the retry window of "
             + retryWindow
             + " ("
-            + p.attempts
+            + p.attempts.get()
             + " attempts); the broker may have stored it. Sending it again may deliver it twice",
         cause);
   }

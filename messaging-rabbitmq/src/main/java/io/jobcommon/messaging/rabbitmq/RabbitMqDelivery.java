@@ -4,20 +4,22 @@ import com.rabbitmq.client.AMQP;
 import io.jobcommon.messaging.spi.AbstractDelivery;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Date;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 
 /**
- * A message received from a RabbitMQ queue. The verbs go to its subscription, which owns the
- * channel. Thread-safe.
+ * A message received from a RabbitMQ queue. The verbs go to the {@link ConsumerChannel} it arrived
+ * on, which owns that channel. Thread-safe.
  */
 final class RabbitMqDelivery extends AbstractDelivery {
-  private final RabbitMqSubscription subscription;
+  private final ConsumerChannel channel;
   private final long deliveryTag;
   private final int epoch;
   private final AMQP.BasicProperties props;
 
   RabbitMqDelivery(
-      RabbitMqSubscription subscription,
+      ConsumerChannel channel,
       String messageId,
       byte[] body,
       AMQP.BasicProperties props,
@@ -25,13 +27,13 @@ final class RabbitMqDelivery extends AbstractDelivery {
       int epoch,
       Instant receivedAt) {
     super(
-        subscription.queue(),
+        channel.queue(),
         messageId,
         body,
         AmqpHeaders.toStrings(props.getHeaders()),
         AmqpHeaders.attempt(props.getHeaders()),
         receivedAt);
-    this.subscription = subscription;
+    this.channel = channel;
     this.deliveryTag = deliveryTag;
     this.epoch = epoch;
     this.props = props;
@@ -55,28 +57,43 @@ final class RabbitMqDelivery extends AbstractDelivery {
     return props;
   }
 
+  /**
+   * Properties for a persistent copy of this message, to republish as attempt {@code attempt} with
+   * {@code extraHeaders} added (a retry, a dead letter): same message id, original timestamp.
+   */
+  AMQP.BasicProperties copy(Map<String, String> extraHeaders, int attempt) {
+    return props
+        .builder()
+        .deliveryMode(2)
+        .messageId(messageId())
+        .timestamp(props.getTimestamp() != null ? props.getTimestamp() : new Date())
+        .headers(AmqpHeaders.forRepublish(props.getHeaders(), extraHeaders, attempt))
+        .expiration(null)
+        .build();
+  }
+
   byte[] rawBody() {
     return bodyBytes();
   }
 
   @Override
   protected CompletableFuture<Void> doAck() {
-    return subscription.ack(this);
+    return channel.ack(this);
   }
 
   @Override
   protected CompletableFuture<Void> doRetryLater(Duration delay) {
-    return subscription.retry(this, delay);
+    return channel.retry(this, delay);
   }
 
   @Override
   protected CompletableFuture<Void> doDeadLetter(String reason) {
-    return subscription.deadLetter(this, reason);
+    return channel.deadLetter(this, reason);
   }
 
   @Override
   protected CompletableFuture<Void> doRelease() {
-    return subscription.requeue(this);
+    return channel.release(this);
   }
 
   /**

@@ -1,115 +1,86 @@
 package io.jobcommon.messaging.rabbitmq;
 
 import com.rabbitmq.client.AMQP;
-import com.rabbitmq.client.AlreadyClosedException;
-import com.rabbitmq.client.Channel;
-import com.rabbitmq.client.Connection;
-import com.rabbitmq.client.DefaultConsumer;
+import com.rabbitmq.client.Consumer;
 import com.rabbitmq.client.Envelope;
-import com.rabbitmq.client.Recoverable;
-import com.rabbitmq.client.RecoveryListener;
 import com.rabbitmq.client.ShutdownSignalException;
 import io.jobcommon.messaging.ConsumerOptions;
 import io.jobcommon.messaging.MessagingException;
-import io.jobcommon.messaging.spi.DeadLetters;
 import io.jobcommon.messaging.spi.Delivery;
 import io.jobcommon.messaging.spi.DeliveryHandler;
 import io.jobcommon.messaging.spi.HandlerPool;
-import io.jobcommon.messaging.spi.LogSafe;
 import io.jobcommon.messaging.spi.Subscription;
 import java.io.IOException;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.Date;
-import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * A consumer of one queue on its own channel: {@code basicQos(maxInFlight)}, manual acks, handlers
- * on a {@link HandlerPool}. Every call on the channel is made under one lock, so the channel never
- * runs two operations at once whichever thread settles.
- *
- * <p>Acks are coalesced by {@link ChannelAcks}: most go out as one {@code basic.ack multiple=true}
- * for a run of settled deliveries, and all of them before the channel closes.
- *
- * <p>A connection loss bumps the epoch: deliveries of an older epoch are redelivered by the broker
- * anyway, so their settlements (and acks still waiting in the window) are dropped without error and
- * their unstarted handlers skipped. amqp-client's recovery re-opens the channel and re-registers
- * the consumer by itself. Thread-safe.
+ * A consumer of one queue: starts consuming with {@code basicQos(maxInFlight)} and manual acks,
+ * hands each delivery to a {@link HandlerPool}, and closes gracefully. Its {@link ConsumerChannel}
+ * owns the channel and settles the deliveries. Thread-safe.
  */
 final class RabbitMqSubscription implements Subscription {
   private static final Logger log = LoggerFactory.getLogger(RabbitMqSubscription.class);
 
   private final String queue;
   private final ConsumerOptions options;
-  private final Publisher publisher;
-  private final DelayTiers tiers;
   private final Clock clock;
   private final Runnable onClosed;
-  private final Object lock = new Object();
   private final HandlerPool pool;
-  private final Channel channel;
-  private final Set<CompletableFuture<Void>> settling = ConcurrentHashMap.newKeySet();
+  private final ConsumerChannel channel;
   private final AtomicBoolean closed = new AtomicBoolean();
   private final CountDownLatch done = new CountDownLatch(1);
-  private volatile int epoch;
   private volatile boolean cancelled;
-  private volatile String consumerTag = "";
-  private final ChannelAcks acks;
 
-  RabbitMqSubscription(
+  private RabbitMqSubscription(
       String queue,
       ConsumerOptions options,
       DeliveryHandler handler,
-      Connection connection,
-      Publisher publisher,
-      DelayTiers tiers,
-      Clock clock,
-      ScheduledExecutorService scheduler,
-      Duration ackLinger,
+      ConsumerChannel.Shared shared,
       Runnable onClosed)
       throws IOException {
     this.queue = queue;
     this.options = options;
-    this.publisher = publisher;
-    this.tiers = tiers;
-    this.clock = clock;
+    this.clock = shared.clock();
     this.onClosed = onClosed;
     this.pool = new HandlerPool(queue, options.concurrency(), d -> run(handler, d));
-    this.channel = connection.createChannel();
-    this.acks =
-        new ChannelAcks(channel, lock, queue, qos(options), scheduler, ackLinger, () -> epoch);
-    channel.addShutdownListener(this::channelDown);
-    if (channel instanceof Recoverable) {
-      ((Recoverable) channel)
-          .addRecoveryListener(
-              new RecoveryListener() {
-                @Override
-                public void handleRecovery(Recoverable recoverable) {
-                  log.debug("consumer of queue {} resumed after connection recovery", queue);
-                }
-
-                @Override
-                public void handleRecoveryStarted(Recoverable recoverable) {}
-              });
-    }
+    this.channel = new ConsumerChannel(queue, qos(options), shared);
   }
 
-  /** Starts consuming. */
-  void start() throws IOException {
-    synchronized (lock) {
-      channel.basicQos(qos(options));
-      consumerTag = channel.basicConsume(queue, false, new QueueConsumer(channel));
+  /**
+   * A subscription of {@code queue}, declared as the topology says, consuming, in {@code registry}
+   * until it closes.
+   *
+   * @throws MessagingException when the broker refuses the channel or the consumer
+   */
+  static RabbitMqSubscription start(
+      String queue,
+      ConsumerOptions options,
+      DeliveryHandler handler,
+      ConsumerChannel.Shared shared,
+      Set<RabbitMqSubscription> registry) {
+    RabbitMqSubscription[] self = new RabbitMqSubscription[1];
+    try {
+      shared.topology().ensureConsumable(queue);
+      self[0] =
+          new RabbitMqSubscription(queue, options, handler, shared, () -> registry.remove(self[0]));
+      registry.add(self[0]);
+      self[0].channel.consume(self[0].new QueueConsumer());
+      return self[0];
+    } catch (IOException | RuntimeException e) {
+      if (self[0] != null) {
+        self[0].close();
+      }
+      throw e instanceof MessagingException
+          ? (MessagingException) e
+          : new MessagingException(
+              "could not subscribe to queue '" + queue + "' on " + shared.description() + ": " + e,
+              e);
     }
   }
 
@@ -127,151 +98,12 @@ final class RabbitMqSubscription implements Subscription {
     return !closed.get() && !cancelled && channel.isOpen();
   }
 
-  private void channelDown(ShutdownSignalException cause) {
-    epoch++;
-    if (closed.get()) {
-      return;
-    }
-    if (cause.isHardError()) {
-      // The connection is lost: the transport logs that once for all its consumers.
-      log.debug(
-          "channel of the consumer of queue {} closed with its connection; unacked messages go back"
-              + " to the queue and the consumer resumes once the connection recovers",
-          queue);
-    } else {
-      log.warn(
-          "channel of the consumer of queue {} closed ({}); unacked messages go back to the queue",
-          queue,
-          LogSafe.of(cause.getMessage(), 512));
-    }
-  }
-
   private void run(DeliveryHandler handler, Delivery d) {
-    if (d instanceof RabbitMqDelivery && ((RabbitMqDelivery) d).epoch() != epoch) {
+    if (d instanceof RabbitMqDelivery && !channel.isCurrent(((RabbitMqDelivery) d).epoch())) {
       d.release(); // the broker already gave it back to the queue with the old channel
       return;
     }
     handler.handle(d);
-  }
-
-  CompletableFuture<Void> ack(RabbitMqDelivery d) {
-    return acks.ack(
-        d.deliveryTag(),
-        d.epoch(),
-        () -> onChannel(d, "ack", () -> channel.basicAck(d.deliveryTag(), false)));
-  }
-
-  CompletableFuture<Void> requeue(RabbitMqDelivery d) {
-    return onChannel(
-        d,
-        "release",
-        () -> {
-          channel.basicNack(d.deliveryTag(), false, true);
-          acks.nacked(d.deliveryTag());
-        });
-  }
-
-  CompletableFuture<Void> retry(RabbitMqDelivery d, Duration delay) {
-    if (d.epoch() != epoch) {
-      return CompletableFuture.completedFuture(null); // the broker redelivers the original
-    }
-    long tier = delay.isZero() ? 0 : tiers.tierFor(delay);
-    if (tiers.exceedsLargest(delay)) {
-      log.warn(
-          "retry of message {} on queue {} asked for {} but the largest delay tier is {}; it"
-              + " comes back after {}",
-          LogSafe.of(d.messageId()),
-          queue,
-          delay,
-          Duration.ofMillis(tier),
-          Duration.ofMillis(tier));
-    }
-    String target = tier == 0 ? queue : DelayTiers.queueName(queue, tier);
-    AMQP.BasicProperties props =
-        copy(d, AmqpHeaders.forRepublish(d.props().getHeaders(), Map.of(), d.attempt() + 1));
-    return republish(d, tier, target, props);
-  }
-
-  CompletableFuture<Void> deadLetter(RabbitMqDelivery d, String reason) {
-    if (d.epoch() != epoch) {
-      return CompletableFuture.completedFuture(null);
-    }
-    Map<String, String> reasonHeaders =
-        DeadLetters.headers(Map.of(), queue, d.attempt(), reason, clock.instant());
-    AMQP.BasicProperties props =
-        copy(d, AmqpHeaders.forRepublish(d.props().getHeaders(), reasonHeaders, 1));
-    return republish(d, 0, DeadLetters.queueName(queue), props);
-  }
-
-  /** Publishes a copy (confirmed), then acks the original; on failure, requeues the original. */
-  private CompletableFuture<Void> republish(
-      RabbitMqDelivery d, long tier, String target, AMQP.BasicProperties props) {
-    CompletableFuture<Void> result =
-        publisher
-            .publish(publisher.pending(queue, target, tier, props, d.rawBody()))
-            .handle(
-                (id, error) -> {
-                  if (error == null) {
-                    return ack(d);
-                  }
-                  requeue(d);
-                  return CompletableFuture.<Void>failedFuture(error);
-                })
-            .thenCompose(f -> f);
-    settling.add(result);
-    result.whenComplete((ok, error) -> settling.remove(result));
-    return result;
-  }
-
-  private static AMQP.BasicProperties copy(RabbitMqDelivery d, Map<String, Object> headers) {
-    AMQP.BasicProperties p = d.props();
-    return p.builder()
-        .deliveryMode(2)
-        .messageId(d.messageId())
-        .timestamp(p.getTimestamp() != null ? p.getTimestamp() : new Date())
-        .headers(headers)
-        .expiration(null)
-        .build();
-  }
-
-  private interface ChannelCall {
-    void run() throws IOException;
-  }
-
-  private CompletableFuture<Void> onChannel(RabbitMqDelivery d, String verb, ChannelCall call) {
-    synchronized (lock) {
-      if (d.epoch() != epoch) {
-        log.debug(
-            "{} of message {} on queue {} dropped: it arrived before a connection recovery and"
-                + " the broker redelivers it",
-            verb,
-            LogSafe.of(d.messageId()),
-            queue);
-        return CompletableFuture.completedFuture(null);
-      }
-      try {
-        call.run();
-        return CompletableFuture.completedFuture(null);
-      } catch (AlreadyClosedException e) {
-        log.debug(
-            "{} of message {} on queue {} dropped: channel closed",
-            verb,
-            LogSafe.of(d.messageId()),
-            queue);
-        return CompletableFuture.completedFuture(null); // the broker requeued it with the channel
-      } catch (IOException | RuntimeException e) {
-        return CompletableFuture.failedFuture(
-            new MessagingException(
-                verb
-                    + " of message "
-                    + LogSafe.of(d.messageId())
-                    + " on queue '"
-                    + queue
-                    + "' failed: "
-                    + e,
-                e));
-      }
-    }
   }
 
   @Override
@@ -281,41 +113,15 @@ final class RabbitMqSubscription implements Subscription {
       return;
     }
     try {
-      synchronized (lock) {
-        try {
-          if (channel.isOpen() && !consumerTag.isEmpty()) {
-            channel.basicCancel(consumerTag);
-          }
-        } catch (IOException | RuntimeException e) {
-          log.debug("cancel of the consumer of queue {} failed: {}", queue, LogSafe.of(e, 512));
-        }
-      }
+      channel.cancel();
       for (Delivery d : pool.shutdown(options.shutdownTimeout())) {
         d.release();
       }
-      awaitSettling();
-      acks.flushAll(); // before the channel closes, which would requeue what was not acked
-      synchronized (lock) {
-        try {
-          channel.close(); // unacked messages go back to the queue
-        } catch (IOException | TimeoutException | RuntimeException e) {
-          log.debug("close of the channel of queue {} failed: {}", queue, LogSafe.of(e, 512));
-        }
-      }
+      // Acks go out before the channel closes, which would requeue what was not acked.
+      channel.close(options.shutdownTimeout().plus(Duration.ofSeconds(1)));
     } finally {
       done.countDown();
       onClosed.run();
-    }
-  }
-
-  private void awaitSettling() {
-    try {
-      CompletableFuture.allOf(settling.toArray(new CompletableFuture<?>[0]))
-          .get(options.shutdownTimeout().toMillis() + 1000, TimeUnit.MILLISECONDS);
-    } catch (ExecutionException | TimeoutException e) {
-      // each failure was logged by the delivery; the broker redelivers what was not acked
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
     }
   }
 
@@ -327,19 +133,16 @@ final class RabbitMqSubscription implements Subscription {
     }
   }
 
-  private final class QueueConsumer extends DefaultConsumer {
-    QueueConsumer(Channel channel) {
-      super(channel);
-    }
-
+  /** The consume callback: runs on the connection's dispatch thread. */
+  private final class QueueConsumer implements Consumer {
     @Override
     public void handleDelivery(
         String tag, Envelope envelope, AMQP.BasicProperties props, byte[] body) {
       String id = props.getMessageId();
-      int deliveryEpoch = acks.delivered(envelope.getDeliveryTag());
+      int deliveryEpoch = channel.delivered(envelope.getDeliveryTag());
       RabbitMqDelivery d =
           new RabbitMqDelivery(
-              RabbitMqSubscription.this,
+              channel,
               id == null || id.isEmpty() ? MessageIds.next() : id,
               body,
               props,
@@ -356,5 +159,17 @@ final class RabbitMqSubscription implements Subscription {
           "the broker cancelled the consumer of queue {} (queue deleted?); it no longer receives",
           queue);
     }
+
+    @Override
+    public void handleConsumeOk(String tag) {}
+
+    @Override
+    public void handleCancelOk(String tag) {}
+
+    @Override
+    public void handleShutdownSignal(String tag, ShutdownSignalException sig) {}
+
+    @Override
+    public void handleRecoverOk(String tag) {}
   }
 }

@@ -53,8 +53,8 @@ public final class RabbitMqTransportProvider implements TransportProvider {
   }
 
   /** The builder {@link #create} uses, every setting applied; does not connect. */
-  RabbitMqTransportBuilder configure(TransportSettings settings) {
-    RabbitMqTransportBuilder b =
+  RabbitMqTransport.Builder configure(TransportSettings settings) {
+    RabbitMqTransport.Builder b =
         RabbitMqTransport.builder().setUri(settings.require(URL, AmqpUri.EXPECTED), URL);
     b.setQueueType(queueType(settings.get(QUEUE_TYPE)));
     Optional<String> tiers = settings.get(DELAY_TIERS);
@@ -92,7 +92,7 @@ public final class RabbitMqTransportProvider implements TransportProvider {
   }
 
   private static Duration heartbeat(TransportSettings settings) {
-    Duration d = settings.getDuration(HEARTBEAT, RabbitMqTransportBuilder.DEFAULT_HEARTBEAT);
+    Duration d = settings.getDuration(HEARTBEAT, Connections.DEFAULT_HEARTBEAT);
     if (d.isZero() || d.toMillis() % 1000 != 0 || d.getSeconds() > 65535) {
       throw new ConfigurationException(
           HEARTBEAT,

@@ -36,7 +36,7 @@ final class Broker {
     return url;
   }
 
-  RabbitMqTransportBuilder transport() {
+  RabbitMqTransport.Builder transport() {
     return RabbitMqTransport.builder()
         .setUri(url)
         .setDelayTiers(TEST_TIERS)

@@ -1,6 +1,7 @@
 package io.jobcommon.messaging.rabbitmq;
 
 import io.jobcommon.messaging.spi.Transport;
+import io.jobcommon.messaging.testing.TransportCapabilities;
 import io.jobcommon.messaging.testing.TransportConformanceKit;
 import org.junit.jupiter.api.AfterAll;
 
@@ -21,5 +22,10 @@ class RabbitMqQuorumConformanceIT extends TransportConformanceKit {
   @AfterAll
   static void deleteQueues() throws Exception {
     BROKER.deleteQueues();
+  }
+
+  @Override
+  protected TransportCapabilities capabilities() {
+    return TransportCapabilities.basic();
   }
 }

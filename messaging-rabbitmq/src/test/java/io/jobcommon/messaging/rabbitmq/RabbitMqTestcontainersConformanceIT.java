@@ -1,6 +1,7 @@
 package io.jobcommon.messaging.rabbitmq;
 
 import io.jobcommon.messaging.spi.Transport;
+import io.jobcommon.messaging.testing.TransportCapabilities;
 import io.jobcommon.messaging.testing.TransportConformanceKit;
 import org.testcontainers.junit.jupiter.Container;
 import org.testcontainers.junit.jupiter.Testcontainers;
@@ -21,5 +22,10 @@ class RabbitMqTestcontainersConformanceIT extends TransportConformanceKit {
         .setUri("amqp://guest:guest@" + RABBIT.getHost() + ":" + RABBIT.getAmqpPort() + "/%2F")
         .setDelayTiers(Broker.TEST_TIERS)
         .build();
+  }
+
+  @Override
+  protected TransportCapabilities capabilities() {
+    return TransportCapabilities.basic();
   }
 }

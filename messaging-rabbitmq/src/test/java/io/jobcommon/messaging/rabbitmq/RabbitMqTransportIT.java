@@ -27,8 +27,10 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
@@ -332,5 +334,48 @@ class RabbitMqTransportIT {
     String url = BROKER.url();
     assertThat(transport.toString()).contains(":***@").doesNotContain(":guest@");
     assertThat(AmqpUri.mask(url)).doesNotContain(":guest@");
+  }
+
+  /**
+   * Each subscription's close waits for its busy handler (up to a long shutdown timeout). One after
+   * the other, the second close would not begin before the first handler finished; all at once,
+   * every subscription stops before any handler is let go.
+   */
+  @Test
+  void closeStopsEverySubscriptionAtOnce() throws Exception {
+    CountDownLatch busy = new CountDownLatch(2);
+    CountDownLatch release = new CountDownLatch(1);
+    ConsumerOptions options =
+        ConsumerOptions.builder()
+            .setConcurrency(1)
+            .setShutdownTimeout(Duration.ofSeconds(50))
+            .build();
+    List<Subscription> subs = new ArrayList<>();
+    for (String q : List.of(BROKER.queue("jc-close-a"), BROKER.queue("jc-close-b"))) {
+      subs.add(
+          transport.subscribe(
+              q,
+              options,
+              d -> {
+                busy.countDown();
+                try {
+                  release.await(50, TimeUnit.SECONDS);
+                } catch (InterruptedException e) {
+                  Thread.currentThread().interrupt();
+                }
+                d.ack();
+              }));
+      transport.send(message(q, "hold")).join();
+    }
+    assertThat(busy.await(WAIT.toMillis(), TimeUnit.MILLISECONDS)).isTrue();
+
+    CompletableFuture<Void> closing = CompletableFuture.runAsync(transport::close);
+    try {
+      await().atMost(WAIT).until(() -> subs.stream().noneMatch(Subscription::isRunning));
+      assertThat(closing).isNotDone(); // both handlers still hold their close
+    } finally {
+      release.countDown();
+    }
+    closing.get(WAIT.toMillis(), TimeUnit.MILLISECONDS);
   }
 }

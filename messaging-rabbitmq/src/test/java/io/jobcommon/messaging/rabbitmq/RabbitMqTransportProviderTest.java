@@ -77,12 +77,13 @@ class RabbitMqTransportProviderTest {
   @Test
   void theHeartbeatIsTenSecondsByDefaultAndBadValuesFailWithOneLine() {
     String url = "amqp://u:pw@host:5672/%2F";
-    assertThat(provider.configure(TransportSettings.of(Map.of("RABBITMQ_URL", url))).heartbeat)
+    assertThat(provider.configure(TransportSettings.of(Map.of("RABBITMQ_URL", url))).heartbeat())
         .isEqualTo(Duration.ofSeconds(10));
     assertThat(
-            provider.configure(
+            provider
+                .configure(
                     TransportSettings.of(Map.of("RABBITMQ_URL", url, "RABBITMQ_HEARTBEAT", "3s")))
-                .heartbeat)
+                .heartbeat())
         .isEqualTo(Duration.ofSeconds(3));
     for (String bad : new String[] {"0", "1500ms", "soon", "-5s", "100000s"}) {
       assertThatThrownBy(

@@ -20,7 +20,7 @@ class TopologySettingsTest {
     for (int i = 0; i < pairs.length; i += 2) {
       env.put(pairs[i], pairs[i + 1]);
     }
-    return new RabbitMqTransportProvider().configure(TransportSettings.of(env)).topologyMode;
+    return new RabbitMqTransportProvider().configure(TransportSettings.of(env)).topologyMode();
   }
 
   @Test
@@ -44,11 +44,11 @@ class TopologySettingsTest {
 
   @Test
   void declareTopologyTrueKeepsStrict() {
-    RabbitMqTransportBuilder b =
+    RabbitMqTransport.Builder b =
         RabbitMqTransport.builder().setTopologyMode(TopologyMode.STRICT).setDeclareTopology(true);
-    assertThat(b.topologyMode).isEqualTo(TopologyMode.STRICT);
-    assertThat(b.setDeclareTopology(false).topologyMode).isEqualTo(TopologyMode.NONE);
-    assertThat(b.setDeclareTopology(true).topologyMode).isEqualTo(TopologyMode.ADAPT);
+    assertThat(b.topologyMode()).isEqualTo(TopologyMode.STRICT);
+    assertThat(b.setDeclareTopology(false).topologyMode()).isEqualTo(TopologyMode.NONE);
+    assertThat(b.setDeclareTopology(true).topologyMode()).isEqualTo(TopologyMode.ADAPT);
   }
 
   @Test

@@ -1,5 +1,6 @@
 package io.jobcommon.messaging.sqs;
 
+import io.jobcommon.messaging.spi.Futures;
 import io.jobcommon.messaging.spi.LogSafe;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -122,7 +123,7 @@ final class DeleteBatcher {
               .handle(
                   (r, error) -> {
                     if (error != null) {
-                      Throwable cause = QueueDirectory.unwrap(error);
+                      Throwable cause = Futures.unwrap(error);
                       chunk.forEach(p -> p.done().completeExceptionally(cause));
                       return null;
                     }

@@ -2,10 +2,10 @@ package io.jobcommon.messaging.sqs;
 
 import io.jobcommon.messaging.DestinationNotFoundException;
 import io.jobcommon.messaging.spi.DeadLetters;
+import io.jobcommon.messaging.spi.Futures;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -53,7 +53,7 @@ final class QueueDirectory {
             (info, error) -> {
               if (error != null) {
                 cache.remove(name, created);
-                created.completeExceptionally(unwrap(error));
+                created.completeExceptionally(Futures.unwrap(error));
               } else {
                 created.complete(info);
               }
@@ -72,8 +72,8 @@ final class QueueDirectory {
         .thenApply(r -> r.queueUrl())
         .exceptionallyCompose(
             error -> {
-              if (!(unwrap(error) instanceof QueueDoesNotExistException)) {
-                return CompletableFuture.failedFuture(unwrap(error));
+              if (!(Futures.unwrap(error) instanceof QueueDoesNotExistException)) {
+                return CompletableFuture.failedFuture(Futures.unwrap(error));
               }
               if (!autoCreate) {
                 return CompletableFuture.failedFuture(
@@ -83,7 +83,7 @@ final class QueueDirectory {
                             + DeadLetters.queueName(name)
                             + "') in your infrastructure code, or turn on auto-create"
                             + " (SQS_AUTO_CREATE_QUEUES=true, for development)",
-                        unwrap(error)));
+                        Futures.unwrap(error)));
               }
               return create(name);
             })
@@ -164,20 +164,11 @@ final class QueueDirectory {
                 client
                     .getQueueUrl(b -> b.queueName(name))
                     .thenApply(r -> r.queueUrl())
-                    .exceptionallyCompose(again -> CompletableFuture.failedFuture(unwrap(error))));
+                    .exceptionallyCompose(
+                        again -> CompletableFuture.failedFuture(Futures.unwrap(error))));
   }
 
   static boolean isDeadLetterQueue(String name) {
     return name.endsWith("-dlq") || name.endsWith("-dlq" + FIFO_SUFFIX);
-  }
-
-  static Throwable unwrap(Throwable t) {
-    Throwable e = t;
-    while ((e instanceof CompletionException
-            || e instanceof java.util.concurrent.ExecutionException)
-        && e.getCause() != null) {
-      e = e.getCause();
-    }
-    return e;
   }
 }

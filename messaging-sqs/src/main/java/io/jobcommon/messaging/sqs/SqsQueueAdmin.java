@@ -2,6 +2,7 @@ package io.jobcommon.messaging.sqs;
 
 import io.jobcommon.messaging.DestinationNotFoundException;
 import io.jobcommon.messaging.MessagingException;
+import io.jobcommon.messaging.spi.Futures;
 import io.jobcommon.messaging.spi.QueueAdmin;
 import io.jobcommon.messaging.spi.QueueDepth;
 import java.util.ArrayList;
@@ -66,7 +67,7 @@ final class SqsQueueAdmin implements QueueAdmin {
           count(a, QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES_NOT_VISIBLE),
           count(a, QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES_DELAYED));
     } catch (Exception e) {
-      if (QueueDirectory.unwrap(e)
+      if (Futures.unwrap(e)
           instanceof software.amazon.awssdk.services.sqs.model.QueueDoesNotExistException) {
         throw new DestinationNotFoundException(queue, "no such SQS queue", e);
       }
@@ -87,6 +88,6 @@ final class SqsQueueAdmin implements QueueAdmin {
     if (e instanceof InterruptedException) {
       Thread.currentThread().interrupt();
     }
-    return new MessagingException(what + ": " + QueueDirectory.unwrap(e), e);
+    return new MessagingException(what + ": " + Futures.unwrap(e), e);
   }
 }

@@ -7,6 +7,7 @@ import io.jobcommon.messaging.MessagingException;
 import io.jobcommon.messaging.OutgoingMessage;
 import io.jobcommon.messaging.SendFailedException;
 import io.jobcommon.messaging.SendOutcomeUnknownException;
+import io.jobcommon.messaging.spi.Futures;
 import io.jobcommon.messaging.spi.LogSafe;
 import io.jobcommon.messaging.sqs.QueueDirectory.QueueInfo;
 import java.util.ArrayList;
@@ -190,7 +191,7 @@ final class SqsSender {
         .whenComplete(
             (ignored, error) -> {
               if (error != null) { // a bug: every part accounts for its entries and never fails
-                result.completeExceptionally(QueueDirectory.unwrap(error));
+                result.completeExceptionally(Futures.unwrap(error));
               } else if (!failed.isEmpty()) {
                 result.completeExceptionally(
                     new BatchSendException(messages.get(0).queue(), messages.size(), sent, failed));
@@ -380,7 +381,7 @@ final class SqsSender {
 
   /** {@code error} as the {@link MessagingException} the caller gets. */
   Throwable failure(String queue, Throwable error) {
-    Throwable e = QueueDirectory.unwrap(error);
+    Throwable e = Futures.unwrap(error);
     if (e instanceof MessagingException) {
       return e;
     }

@@ -3,6 +3,7 @@ package io.jobcommon.messaging.sqs;
 import io.jobcommon.messaging.ConsumerOptions;
 import io.jobcommon.messaging.spi.Delivery;
 import io.jobcommon.messaging.spi.DeliveryHandler;
+import io.jobcommon.messaging.spi.Futures;
 import io.jobcommon.messaging.spi.HandlerPool;
 import io.jobcommon.messaging.spi.LogSafe;
 import io.jobcommon.messaging.spi.Subscription;
@@ -11,7 +12,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
@@ -19,7 +19,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
@@ -30,10 +30,11 @@ import software.amazon.awssdk.services.sqs.model.ReceiveMessageRequest;
 import software.amazon.awssdk.services.sqs.model.ReceiveMessageResponse;
 
 /**
- * One queue's consumer: a poller thread long-polls SQS for as many messages as the in-flight bound
- * allows, hands them to a {@link HandlerPool} (through a {@link GroupSequencer} on FIFO queues),
- * keeps them invisible with a {@link VisibilityHeartbeat} and acks through a {@link DeleteBatcher}.
- * Thread-safe.
+ * One queue's consumer: polling and shutdown. {@link #pollers(ConsumerOptions)} poller threads
+ * long-poll SQS at once, each for as many messages (up to 10) as the queue's {@link QueueSettler}
+ * has room for, so no more than {@code maxInFlight} are ever held, counting receives still out;
+ * they hand the messages to a {@link HandlerPool} (through a {@link GroupSequencer} on FIFO
+ * queues). Settling is the {@link QueueSettler}'s. Thread-safe.
  */
 final class SqsSubscription implements Subscription {
   private static final Logger log = LoggerFactory.getLogger(SqsSubscription.class);
@@ -42,27 +43,25 @@ final class SqsSubscription implements Subscription {
       List.of(
           "ApproximateReceiveCount", "SentTimestamp", WireFormat.TRACE_HEADER, "MessageGroupId");
 
+  /** The most long polls one consumer keeps out at once. */
+  static final int MAX_POLLERS = 16;
+
   private final String queue;
   private final ConsumerOptions options;
   private final SqsResources res;
   private final Consumer<SqsSubscription> onClosed;
   private final HandlerPool pool;
+  private final @Nullable GroupSequencer groups;
   private final int leaseSeconds;
   private final Object lock = new Object();
   private final CountDownLatch stopping = new CountDownLatch(1);
   private final CountDownLatch closedLatch = new CountDownLatch(1);
-  private final Thread poller;
-  private final Set<SqsDelivery> unsettled = ConcurrentHashMap.newKeySet();
-  private int inFlight;
+  private final List<Thread> pollers = new ArrayList<>();
+  private final Set<CompletableFuture<?>> receives = ConcurrentHashMap.newKeySet();
+  private final AtomicBoolean failing = new AtomicBoolean();
   private boolean closing;
-  private volatile boolean receiving = true;
-  private volatile @Nullable CompletableFuture<ReceiveMessageResponse> receive;
-  // Set by the poller once the queue is resolved, before the first delivery exists.
-  private volatile @Nullable QueueInfo info;
-  private volatile @Nullable DeleteBatcher deleter;
-  private volatile @Nullable SqsSettlements settlements;
-  private volatile @Nullable VisibilityHeartbeat heartbeat;
-  private volatile @Nullable GroupSequencer groups;
+  // Set once, by the first poller that resolves the queue.
+  private volatile @Nullable QueueSettler settler;
 
   SqsSubscription(
       String queue,
@@ -74,26 +73,30 @@ final class SqsSubscription implements Subscription {
     this.options = options;
     this.res = res;
     this.onClosed = onClosed;
-    this.leaseSeconds = VisibilityHeartbeat.leaseSeconds(options.lease());
-    this.pool =
-        new HandlerPool(
-            queue,
-            options.concurrency(),
-            d -> {
-              try {
-                if (((SqsDelivery) d).claim()) {
-                  handler.handle(d);
-                }
-              } finally {
-                ((SqsDelivery) d).handlerReturned();
-              }
-            });
-    this.poller = new Thread(this::pollLoop, "jc-sqs-poller-" + queue);
-    this.poller.setDaemon(true);
+    this.leaseSeconds = QueueSettler.leaseSeconds(options.lease());
+    this.pool = new HandlerPool(queue, options.concurrency(), d -> run((SqsDelivery) d, handler));
+    // SQS requires the .fifo suffix of FIFO queues, so the name tells before any call.
+    this.groups =
+        QueueDirectory.isFifo(queue) ? new GroupSequencer(pool::submit, Delivery::release) : null;
+    for (int i = 1; i <= pollers(options); i++) {
+      Thread t = new Thread(this::pollLoop, "jc-sqs-poller-" + queue + "-" + i);
+      t.setDaemon(true);
+      pollers.add(t);
+    }
+  }
+
+  /**
+   * How many long polls a consumer keeps out: one per 10 messages it may hold ({@code concurrency +
+   * prefetch}), at most {@value #MAX_POLLERS}. At a 20 ms round trip one poll brings at most 10
+   * messages per 20 ms, so handlers beyond that would wait for messages.
+   */
+  static int pollers(ConsumerOptions options) {
+    int perCall = SqsLimits.MAX_BATCH_ENTRIES;
+    return Math.max(1, Math.min(MAX_POLLERS, (options.maxInFlight() + perCall - 1) / perCall));
   }
 
   void start() {
-    poller.start();
+    pollers.forEach(Thread::start);
   }
 
   @Override
@@ -103,16 +106,29 @@ final class SqsSubscription implements Subscription {
 
   @Override
   public boolean isRunning() {
-    synchronized (lock) {
-      if (closing) {
-        return false;
+    if (isClosing() || failing.get()) {
+      return false;
+    }
+    for (Thread t : pollers) {
+      if (t.isAlive()) {
+        return true;
       }
     }
-    return receiving && poller.isAlive();
+    return false;
   }
 
-  Instant now() {
-    return res.clock().instant();
+  /** Runs one delivery on a handler thread; on FIFO queues its group goes on once it is settled. */
+  private void run(SqsDelivery d, DeliveryHandler handler) {
+    try {
+      if (d.claim()) {
+        handler.handle(d);
+      }
+    } finally {
+      GroupSequencer g = groups;
+      if (g != null) {
+        d.outcome().thenAccept(o -> g.finished(d, o.removed));
+      }
+    }
   }
 
   // ---- polling ----
@@ -120,27 +136,22 @@ final class SqsSubscription implements Subscription {
   private void pollLoop() {
     int failures = 0;
     while (true) {
-      int room = awaitRoom();
-      if (room == 0) {
-        return;
-      }
       try {
-        QueueInfo q = ready();
-        Instant asked = now();
-        CompletableFuture<ReceiveMessageResponse> call =
-            res.client().receiveMessage(request(q, Math.min(SqsLimits.MAX_BATCH_ENTRIES, room)));
-        receive = call;
+        QueueSettler s = settler();
         if (isClosing()) {
-          call.cancel(true);
+          return;
         }
-        List<Message> messages = call.get().messages();
+        int room = s.reserve(SqsLimits.MAX_BATCH_ENTRIES);
+        if (room == 0) {
+          return;
+        }
+        receiveInto(s, room);
         if (failures > 0) {
           log.info(
               "receiving from queue {} works again after {} failed attempt(s)", queue, failures);
           failures = 0;
-          receiving = true;
         }
-        accept(q, messages, asked);
+        failing.set(false);
       } catch (CancellationException | InterruptedException e) {
         if (isClosing()) {
           return;
@@ -149,43 +160,64 @@ final class SqsSubscription implements Subscription {
         if (isClosing()) {
           return;
         }
-        Throwable cause = QueueDirectory.unwrap(e);
-        if (cause instanceof QueueDoesNotExistException) {
-          res.queues().invalidate(queue);
-        }
         failures++;
-        receiving = false;
-        Duration wait = Backoff.afterFailures(failures);
-        if (failures == 1) {
-          log.warn(
-              "receiving from queue {} failed: {}; retrying with backoff up to {} s (logged once"
-                  + " until it works again)",
-              queue,
-              LogSafe.of(cause, 1024),
-              Backoff.MAX.toSeconds());
-        }
-        try {
-          if (stopping.await(wait.toMillis(), TimeUnit.MILLISECONDS)) {
-            return;
-          }
-        } catch (InterruptedException ie) {
+        if (!backOff(Futures.unwrap(e), failures)) {
           return;
         }
       }
     }
   }
 
-  /** Waits until fewer than maxInFlight deliveries are unsettled; 0 when closing. */
-  private int awaitRoom() {
-    synchronized (lock) {
-      while (!closing && inFlight >= options.maxInFlight()) {
-        try {
-          lock.wait();
-        } catch (InterruptedException e) {
-          return 0;
+  /** Receives up to {@code room} messages (room already reserved) and hands them on. */
+  private void receiveInto(QueueSettler s, int room)
+      throws ExecutionException, InterruptedException {
+    int got = 0;
+    try {
+      Instant asked = res.clock().instant();
+      CompletableFuture<ReceiveMessageResponse> call =
+          res.client().receiveMessage(request(s.url(), room));
+      receives.add(call);
+      if (isClosing()) {
+        call.cancel(true);
+      }
+      List<Message> messages;
+      try {
+        messages = call.get().messages();
+      } finally {
+        receives.remove(call);
+      }
+      got = Math.min(room, messages.size());
+      Instant leaseEnd = asked.plusSeconds(leaseSeconds);
+      for (Message m : messages.subList(0, got)) {
+        SqsDelivery d = s.received(m, leaseEnd);
+        if (groups != null) {
+          groups.offer(d);
+        } else {
+          pool.submit(d);
         }
       }
-      return closing ? 0 : options.maxInFlight() - inFlight;
+    } finally {
+      s.unreserve(room - got);
+    }
+  }
+
+  /** Logs (once until it works again) and waits; false when closing meanwhile. */
+  private boolean backOff(Throwable cause, int failures) {
+    if (cause instanceof QueueDoesNotExistException) {
+      res.queues().invalidate(queue);
+    }
+    if (failing.compareAndSet(false, true)) {
+      log.warn(
+          "receiving from queue {} failed: {}; retrying with backoff up to {} s (logged once"
+              + " until it works again)",
+          queue,
+          LogSafe.of(cause, 1024),
+          Backoff.MAX.toSeconds());
+    }
+    try {
+      return !stopping.await(Backoff.afterFailures(failures).toMillis(), TimeUnit.MILLISECONDS);
+    } catch (InterruptedException ie) {
+      return false;
     }
   }
 
@@ -195,34 +227,26 @@ final class SqsSubscription implements Subscription {
     }
   }
 
-  /** Resolves the queue and sets up the per-queue parts on first use. */
-  private QueueInfo ready() throws ExecutionException, InterruptedException {
-    QueueInfo q = info;
-    if (q != null) {
-      return q;
+  /** The queue's settler, built complete by the first poller that resolves the queue. */
+  private QueueSettler settler() throws ExecutionException, InterruptedException {
+    QueueSettler s = settler;
+    if (s != null) {
+      return s;
     }
-    q = res.queues().resolve(queue).get();
-    deleter =
-        new DeleteBatcher(
-            res.client(),
-            queue,
-            q.url(),
-            res.scheduler(),
-            q.fifo() ? Duration.ZERO : res.deleteDelay()); // FIFO: a pending delete holds the group
-    settlements = new SqsSettlements(queue, q.url(), res, deleter);
-    heartbeat =
-        new VisibilityHeartbeat(
-            res.client(), queue, q.url(), options.lease(), res.scheduler(), res.clock());
-    if (q.fifo()) {
-      groups = new GroupSequencer(pool::submit, Delivery::release);
+    synchronized (pollers) {
+      s = settler;
+      if (s == null) {
+        QueueInfo q = res.queues().resolve(queue).get();
+        s = new QueueSettler(queue, q, options, res);
+        settler = s;
+      }
+      return s;
     }
-    info = q;
-    return q;
   }
 
-  private ReceiveMessageRequest request(QueueInfo q, int max) {
+  private ReceiveMessageRequest request(String url, int max) {
     return ReceiveMessageRequest.builder()
-        .queueUrl(q.url())
+        .queueUrl(url)
         .maxNumberOfMessages(max)
         .waitTimeSeconds(SqsLimits.MAX_WAIT_SECONDS)
         .visibilityTimeout(leaseSeconds)
@@ -230,85 +254,6 @@ final class SqsSubscription implements Subscription {
         .messageAttributeNames("All")
         .messageSystemAttributeNamesWithStrings(SYSTEM_ATTRIBUTES)
         .build();
-  }
-
-  private void accept(QueueInfo q, List<Message> messages, Instant asked) {
-    if (messages.isEmpty()) {
-      return;
-    }
-    synchronized (lock) {
-      inFlight += messages.size();
-    }
-    Instant leaseEnd = asked.plusSeconds(leaseSeconds);
-    for (Message m : messages) {
-      SqsDelivery d = toDelivery(m, leaseEnd);
-      unsettled.add(d);
-      heartbeat.track(d);
-      GroupSequencer g = groups;
-      if (g != null) {
-        g.offer(d);
-      } else {
-        pool.submit(d);
-      }
-    }
-  }
-
-  private SqsDelivery toDelivery(Message m, Instant leaseEnd) {
-    WireFormat.Decoded decoded = WireFormat.decode(m);
-    Map<String, String> system = m.attributesAsStrings();
-    int attempt = 1;
-    try {
-      attempt = Math.max(1, Integer.parseInt(system.getOrDefault("ApproximateReceiveCount", "1")));
-    } catch (NumberFormatException e) {
-      log.debug(
-          "message {} of queue {} has no usable receive count", LogSafe.of(m.messageId()), queue);
-    }
-    SqsDelivery d =
-        new SqsDelivery(
-            this,
-            m.messageId(),
-            decoded.body(),
-            decoded.headers(),
-            attempt,
-            now(),
-            m.receiptHandle(),
-            system.get("MessageGroupId"),
-            leaseEnd);
-    d.setSentAt(SentTimestamps.parse(system.get("SentTimestamp")));
-    return d;
-  }
-
-  // ---- settling (called by SqsDelivery) ----
-
-  void onSettled(SqsDelivery d) {
-    unsettled.remove(d);
-    VisibilityHeartbeat h = heartbeat;
-    if (h != null) {
-      h.untrack(d);
-    }
-    synchronized (lock) {
-      inFlight--;
-      lock.notifyAll();
-    }
-  }
-
-  void onFinished(SqsDelivery d, SqsDelivery.Outcome outcome) {
-    GroupSequencer g = groups;
-    if (g != null) {
-      g.finished(d, outcome.removed);
-    }
-  }
-
-  CompletableFuture<Void> delete(SqsDelivery d) {
-    return settlements.delete(d);
-  }
-
-  CompletableFuture<Void> changeVisibility(SqsDelivery d, Duration delay) {
-    return settlements.changeVisibility(d, delay);
-  }
-
-  CompletableFuture<Void> deadLetter(SqsDelivery d, byte[] body, String reason) {
-    return settlements.deadLetter(d, body, reason);
   }
 
   // ---- shutdown ----
@@ -319,45 +264,41 @@ final class SqsSubscription implements Subscription {
     synchronized (lock) {
       again = closing;
       closing = true;
-      lock.notifyAll();
     }
     if (again) {
-      // Wait outside the lock: the first close may be waiting for handlers whose settlements
-      // need it (onSettled).
+      // Wait outside the lock for the first close to finish.
       awaitClosed();
       return;
     }
     try {
       long started = System.nanoTime();
       stopping.countDown();
-      CompletableFuture<ReceiveMessageResponse> call = receive;
-      if (call != null) {
-        call.cancel(true);
+      QueueSettler s = settler;
+      if (s != null) {
+        s.stopReserving();
       }
+      receives.forEach(call -> call.cancel(true));
       // Received but not started: back to the queue now, not after the handlers drained.
-      List<CompletableFuture<Void>> releases = releaseUnstarted();
-      GroupSequencer g = groups;
-      if (g != null) {
-        g.close().forEach(Delivery::release); // already released above, unless just received
+      List<CompletableFuture<Void>> releases = new ArrayList<>();
+      if (s != null) {
+        releases.addAll(s.releaseUnclaimed());
+      }
+      if (groups != null) {
+        groups.close().forEach(Delivery::release); // already released above, unless just received
       }
       // The handlers' time counts from the stop request. Those the pool still holds were claimed
-      // above: their release() is a no-op; what the poller hands it from now on is released.
+      // above: their release() is a no-op; what the pollers hand it from now on is released.
       Duration left = options.shutdownTimeout().minusNanos(System.nanoTime() - started);
       pool.shutdown(left.isNegative() ? Duration.ZERO : left).forEach(Delivery::release);
-      join(poller);
-      releases.addAll(releaseUnstarted()); // what the last receive brought in meanwhile
-      await(CompletableFuture.allOf(releases.toArray(new CompletableFuture<?>[0])), "release");
-      SqsSettlements st = settlements;
-      if (st != null) {
-        await(st.inFlight(), "settlements");
-      }
-      DeleteBatcher del = deleter;
-      if (del != null) {
-        await(del.close(), "ack flush");
-      }
-      VisibilityHeartbeat h = heartbeat;
-      if (h != null) {
-        h.stop();
+      pollers.forEach(SqsSubscription::join);
+      s = settler; // a poller may have resolved the queue meanwhile
+      if (s != null) {
+        releases.addAll(s.releaseUnclaimed()); // what the last receives brought in meanwhile
+        s.await(
+            CompletableFuture.allOf(releases.toArray(new CompletableFuture<?>[0])),
+            "release",
+            FLUSH_TIMEOUT);
+        s.close(FLUSH_TIMEOUT);
       }
       log.info(
           "stopped consuming queue {} ({} unstarted message(s) released)", queue, releases.size());
@@ -367,36 +308,11 @@ final class SqsSubscription implements Subscription {
     }
   }
 
-  private List<CompletableFuture<Void>> releaseUnstarted() {
-    List<CompletableFuture<Void>> releases = new ArrayList<>();
-    for (SqsDelivery d : unsettled) {
-      if (d.claim()) {
-        releases.add(d.release());
-      }
-    }
-    return releases;
-  }
-
   private void awaitClosed() {
     try {
       closedLatch.await();
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
-    }
-  }
-
-  private void await(CompletableFuture<?> f, String what) {
-    try {
-      f.get(FLUSH_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-    } catch (ExecutionException | TimeoutException e) {
-      log.warn(
-          "{} on queue {} did not complete during shutdown: {}; SQS redelivers what was not"
-              + " settled",
-          what,
-          queue,
-          LogSafe.of(e, 1024));
     }
   }
 

@@ -6,6 +6,7 @@ import io.jobcommon.messaging.ConsumerOptions;
 import io.jobcommon.messaging.DestinationNotFoundException;
 import io.jobcommon.messaging.OutgoingMessage;
 import io.jobcommon.messaging.spi.DeliveryHandler;
+import io.jobcommon.messaging.spi.Futures;
 import io.jobcommon.messaging.spi.QueueAdmin;
 import io.jobcommon.messaging.spi.Subscription;
 import io.jobcommon.messaging.spi.Transport;
@@ -27,12 +28,7 @@ import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
-import software.amazon.awssdk.core.exception.SdkClientException;
-import software.amazon.awssdk.http.nio.netty.NettyNioAsyncHttpClient;
-import software.amazon.awssdk.http.nio.netty.SdkEventLoopGroup;
-import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.sqs.SqsAsyncClient;
-import software.amazon.awssdk.services.sqs.SqsAsyncClientBuilder;
 
 /**
  * The Amazon SQS {@link Transport}, on AWS SDK v2's {@link SqsAsyncClient}.
@@ -43,10 +39,11 @@ import software.amazon.awssdk.services.sqs.SqsAsyncClientBuilder;
  *       travels as the system attribute of that name and does not count); a body that is not UTF-8
  *       text travels base64-encoded at the cost of one attribute. Limits (10 attributes, the
  *       queue's size limit, 15 min delay, FIFO group id) are checked before any call.
- *   <li>Receive: long polling (20 s), up to 10 per call, never more than {@link
- *       ConsumerOptions#maxInFlight()} unsettled; each unsettled message is kept invisible by a
- *       heartbeat (capped at 12 h from receipt); acks are batched into DeleteMessageBatch; FIFO
- *       groups are handled one message at a time, in order.
+ *   <li>Receive: long polling (20 s), up to 10 per call, one poll in flight per 10 messages of
+ *       {@link ConsumerOptions#maxInFlight()} (at most 16), never more than that many unsettled;
+ *       each unsettled message is kept invisible by a heartbeat (capped at 12 h from receipt); acks
+ *       are batched into DeleteMessageBatch; FIFO groups are handled one message at a time, in
+ *       order.
  *   <li>Queues: URLs resolved once and cached. A missing queue fails with {@link
  *       io.jobcommon.messaging.DestinationNotFoundException}, or, with auto-create on (for
  *       development), is created with its {@code <queue>-dlq} and a RedrivePolicy.
@@ -79,12 +76,14 @@ public final class SqsTransport implements Transport {
   /** How long an ack waits for others to share a DeleteMessageBatch call. */
   public static final Duration DEFAULT_DELETE_FLUSH_DELAY = Duration.ofMillis(100);
 
+  /** How long building a transport waits at most for its warm-up. */
+  public static final Duration DEFAULT_WARM_UP_TIMEOUT = Duration.ofSeconds(5);
+
   /** How long subscribe waits to learn whether the queue exists before leaving it to the poller. */
   private static final Duration QUEUE_CHECK_TIMEOUT = Duration.ofSeconds(10);
 
   private final SqsAsyncClient client;
-  private final boolean ownsClient;
-  private final @Nullable SdkEventLoopGroup eventLoops;
+  private final @Nullable OwnedClient owned;
   private final SqsSender sender;
   private final SqsResources resources;
   private final ScheduledThreadPoolExecutor scheduler;
@@ -92,14 +91,9 @@ public final class SqsTransport implements Transport {
   private final AtomicBoolean closed = new AtomicBoolean();
   private final StallWatchdog watchdog;
 
-  private SqsTransport(
-      Builder b,
-      SqsAsyncClient client,
-      boolean ownsClient,
-      @Nullable SdkEventLoopGroup eventLoops) {
+  private SqsTransport(Builder b, SqsAsyncClient client, @Nullable OwnedClient owned) {
     this.client = client;
-    this.ownsClient = ownsClient;
-    this.eventLoops = eventLoops;
+    this.owned = owned;
     this.watchdog = new StallWatchdog(b.stallTimeout, System::nanoTime);
     SqsAsyncClient watched = new WatchedSqsClient(client, watchdog);
     QueueDirectory queues = new QueueDirectory(watched, b.autoCreateQueues, b.maxReceiveCount);
@@ -115,6 +109,7 @@ public final class SqsTransport implements Transport {
     this.scheduler.setRemoveOnCancelPolicy(true);
     this.resources = new SqsResources(watched, queues, sender, scheduler, b.clock, b.deleteDelay);
     watchdog.start(scheduler);
+    WarmUp.run(client, queues, b.warmUpQueues, b.warmUpTimeout);
   }
 
   /** A builder; {@link Builder#setRegion} or {@link Builder#setClient} is usually all it needs. */
@@ -184,7 +179,7 @@ public final class SqsTransport implements Transport {
     try {
       resources.queues().resolve(queue).get(QUEUE_CHECK_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
     } catch (ExecutionException e) {
-      Throwable cause = QueueDirectory.unwrap(e);
+      Throwable cause = Futures.unwrap(e);
       if (cause instanceof DestinationNotFoundException) {
         throw (DestinationNotFoundException) cause;
       }
@@ -243,17 +238,8 @@ public final class SqsTransport implements Transport {
     }
     watchdog.stop();
     scheduler.shutdown();
-    if (ownsClient) {
-      client.close();
-    }
-    if (eventLoops != null) {
-      // Netty's default quiet period would hold every close for 2 s. None at all races the
-      // connection pool's own closing tasks (a RejectedExecutionException logged by Netty), so
-      // give them a short one.
-      eventLoops
-          .eventLoopGroup()
-          .shutdownGracefully(100, 5_000, TimeUnit.MILLISECONDS)
-          .awaitUninterruptibly();
+    if (owned != null) {
+      owned.close();
     }
     log.debug("SQS transport closed");
   }
@@ -272,6 +258,8 @@ public final class SqsTransport implements Transport {
     private int maxReceiveCount = DEFAULT_DEAD_LETTER_MAX_RECEIVE_COUNT;
     private Duration deleteDelay = DEFAULT_DELETE_FLUSH_DELAY;
     private Duration stallTimeout = DEFAULT_STALL_TIMEOUT;
+    private List<String> warmUpQueues = List.of();
+    private Duration warmUpTimeout = DEFAULT_WARM_UP_TIMEOUT;
     private Clock clock = Clock.systemUTC();
 
     private Builder() {}
@@ -359,6 +347,30 @@ public final class SqsTransport implements Transport {
       return this;
     }
 
+    /**
+     * The queues whose URLs {@link #build()} resolves already (with auto-create on, creating them),
+     * so the first send to each costs one call, not three. Without any, {@code build()} still makes
+     * one cheap call (ListQueues for one queue) to warm up the client. A queue that cannot be
+     * resolved is logged and does not stop the start-up.
+     */
+    public Builder setWarmUpQueues(List<String> queues) {
+      this.warmUpQueues = List.copyOf(Objects.requireNonNull(queues, "queues"));
+      return this;
+    }
+
+    /**
+     * How long {@link #build()} waits at most for the warm-up (default 5 s); zero skips the
+     * warm-up. When SQS does not answer in time, the transport starts anyway and logs a warning.
+     */
+    public Builder setWarmUpTimeout(Duration timeout) {
+      Objects.requireNonNull(timeout, "timeout");
+      if (timeout.isNegative()) {
+        throw new IllegalArgumentException("warm-up timeout must not be negative: " + timeout);
+      }
+      this.warmUpTimeout = timeout;
+      return this;
+    }
+
     /** The clock for receipt times and leases; the system UTC clock by default. */
     public Builder setClock(Clock clock) {
       this.clock = Objects.requireNonNull(clock, "clock");
@@ -378,40 +390,14 @@ public final class SqsTransport implements Transport {
               "setClient excludes setRegion, setEndpointOverride and setCredentialsProvider:"
                   + " configure those on your own SqsAsyncClient");
         }
-        return new SqsTransport(this, client, false, null);
+        return new SqsTransport(this, client, null);
       }
-      SdkEventLoopGroup eventLoops = SdkEventLoopGroup.builder().build();
+      OwnedClient made = OwnedClient.create(region, endpoint, credentials);
       try {
-        return new SqsTransport(this, newClient(eventLoops), true, eventLoops);
+        return new SqsTransport(this, made.client(), made);
       } catch (RuntimeException e) {
-        eventLoops.eventLoopGroup().shutdownGracefully(0, 5, TimeUnit.SECONDS);
+        made.close();
         throw e;
-      }
-    }
-
-    private SqsAsyncClient newClient(SdkEventLoopGroup eventLoops) {
-      SqsAsyncClientBuilder b =
-          SqsAsyncClient.builder()
-              .httpClientBuilder(NettyNioAsyncHttpClient.builder().eventLoopGroup(eventLoops));
-      if (region != null) {
-        b.region(Region.of(region));
-      } else if (endpoint != null) {
-        b.region(Region.US_EAST_1);
-      }
-      if (endpoint != null) {
-        b.endpointOverride(endpoint);
-      }
-      if (credentials != null) {
-        b.credentialsProvider(credentials);
-      }
-      try {
-        return b.build();
-      } catch (SdkClientException e) {
-        throw new ConfigurationException(
-            "AWS_REGION",
-            "no AWS region for SQS: "
-                + e.getMessage()
-                + " (set AWS_REGION, such as eu-west-1, or SqsTransport.Builder.setRegion)");
       }
     }
   }

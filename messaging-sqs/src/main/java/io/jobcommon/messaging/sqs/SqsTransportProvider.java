@@ -7,6 +7,7 @@ import io.jobcommon.messaging.spi.TransportSettings;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.Optional;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.AwsSessionCredentials;
@@ -26,6 +27,10 @@ import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
  *       default {@value SqsTransport#DEFAULT_DEAD_LETTER_MAX_RECEIVE_COUNT}.
  *   <li>{@code SQS_STALL_TIMEOUT}: how long a call to SQS may go unanswered after it was due before
  *       the transport reports unhealthy; default 10 s.
+ *   <li>{@code SQS_WARM_UP_QUEUES}: comma-separated queues whose URLs the transport resolves at
+ *       start, so the first send to each is one call; optional.
+ *   <li>{@code SQS_WARM_UP_TIMEOUT}: how long the start waits at most for that warm-up (or, with no
+ *       queues, for one cheap call that opens the connection); {@code 0} skips it; default 5 s.
  *   <li>Credentials: the SDK's default chain; or {@code AWS_ACCESS_KEY_ID} and {@code
  *       AWS_SECRET_ACCESS_KEY} (and {@code AWS_SESSION_TOKEN}) when the settings hold them.
  * </ul>
@@ -38,6 +43,8 @@ public final class SqsTransportProvider implements TransportProvider {
   static final String AUTO_CREATE = "SQS_AUTO_CREATE_QUEUES";
   static final String MAX_RECEIVE_COUNT = "SQS_MAX_RECEIVE_COUNT";
   static final String STALL_TIMEOUT = "SQS_STALL_TIMEOUT";
+  static final String WARM_UP_QUEUES = "SQS_WARM_UP_QUEUES";
+  static final String WARM_UP_TIMEOUT = "SQS_WARM_UP_TIMEOUT";
   static final String ACCESS_KEY = "AWS_ACCESS_KEY_ID";
   static final String SECRET_KEY = "AWS_SECRET_ACCESS_KEY";
   static final String SESSION_TOKEN = "AWS_SESSION_TOKEN";
@@ -76,6 +83,16 @@ public final class SqsTransportProvider implements TransportProvider {
           STALL_TIMEOUT + " must be positive: '0' (expected a duration such as 10s)");
     }
     b.setStallTimeout(stall);
+    settings
+        .get(WARM_UP_QUEUES)
+        .ifPresent(
+            q ->
+                b.setWarmUpQueues(
+                    Arrays.stream(q.split(","))
+                        .map(String::trim)
+                        .filter(n -> !n.isEmpty())
+                        .toList()));
+    b.setWarmUpTimeout(settings.getDuration(WARM_UP_TIMEOUT, SqsTransport.DEFAULT_WARM_UP_TIMEOUT));
     Optional<String> key = settings.get(ACCESS_KEY);
     Optional<String> secret = settings.get(SECRET_KEY);
     if (key.isPresent() != secret.isPresent()) {

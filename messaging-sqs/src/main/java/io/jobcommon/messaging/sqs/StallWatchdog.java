@@ -1,5 +1,6 @@
 package io.jobcommon.messaging.sqs;
 
+import io.jobcommon.messaging.spi.Futures;
 import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -83,7 +84,7 @@ final class StallWatchdog {
     f.whenComplete(
         (response, error) -> {
           outstanding.remove(token);
-          if (error == null || QueueDirectory.unwrap(error) instanceof AwsServiceException) {
+          if (error == null || Futures.unwrap(error) instanceof AwsServiceException) {
             answered();
           }
         });

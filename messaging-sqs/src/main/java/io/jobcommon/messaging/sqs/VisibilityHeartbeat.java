@@ -1,5 +1,6 @@
 package io.jobcommon.messaging.sqs;
 
+import io.jobcommon.messaging.spi.Futures;
 import io.jobcommon.messaging.spi.LogSafe;
 import java.time.Clock;
 import java.time.Duration;
@@ -8,7 +9,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
@@ -20,10 +20,11 @@ import software.amazon.awssdk.services.sqs.model.ChangeMessageVisibilityBatchReq
 import software.amazon.awssdk.services.sqs.model.ChangeMessageVisibilityBatchResultEntry;
 
 /**
- * Keeps every unsettled delivery of one subscription invisible while it waits or runs: every
- * quarter lease it extends, by one lease, each delivery with half a lease or less left, in
- * ChangeMessageVisibilityBatch calls of 10. A delivery leaves at its first settle, or when the 12 h
- * SQS limit from its receipt is reached. Thread-safe.
+ * Keeps every unsettled delivery of one queue invisible while it waits or runs: every quarter lease
+ * it extends, by one lease, each delivery with half a lease or less left, in
+ * ChangeMessageVisibilityBatch calls of 10. It reads the {@link QueueSettler}'s set of unsettled
+ * deliveries, so a settled one drops out with no call here; one whose 12 h from receipt are up, or
+ * that SQS refuses to extend, is no longer beaten. Thread-safe.
  */
 final class VisibilityHeartbeat {
   private static final Logger log = LoggerFactory.getLogger(VisibilityHeartbeat.class);
@@ -33,46 +34,34 @@ final class VisibilityHeartbeat {
   private final String url;
   private final Clock clock;
   private final Duration lease;
-  private final int leaseSeconds;
-  private final Set<SqsDelivery> tracked = ConcurrentHashMap.newKeySet();
+  private final Set<SqsDelivery> unsettled;
   private final ScheduledFuture<?> task;
   private volatile boolean failing;
 
+  /**
+   * @param unsettled the deliveries to keep invisible, owned by the caller (read here only)
+   */
   VisibilityHeartbeat(
       SqsAsyncClient client,
       String queue,
       String url,
       Duration lease,
+      Set<SqsDelivery> unsettled,
       ScheduledExecutorService scheduler,
       Clock clock) {
     this.client = client;
     this.queue = queue;
     this.url = url;
     this.clock = clock;
-    this.leaseSeconds = leaseSeconds(lease);
-    this.lease = Duration.ofSeconds(leaseSeconds);
+    this.unsettled = unsettled;
+    this.lease = Duration.ofSeconds(QueueSettler.leaseSeconds(lease));
     long period = Math.max(100, this.lease.toMillis() / 4);
     this.task = scheduler.scheduleWithFixedDelay(this::tick, period, period, TimeUnit.MILLISECONDS);
-  }
-
-  /** The lease in whole seconds, as SQS takes it: rounded up, 1 s to 12 h. */
-  static int leaseSeconds(Duration lease) {
-    long s = (lease.toMillis() + 999) / 1000;
-    return (int) Math.max(1, Math.min(SqsLimits.MAX_VISIBILITY.toSeconds(), s));
-  }
-
-  void track(SqsDelivery d) {
-    tracked.add(d);
-  }
-
-  void untrack(SqsDelivery d) {
-    tracked.remove(d);
   }
 
   /** Stops extending; deliveries still unsettled become visible when their lease runs out. */
   void stop() {
     task.cancel(false);
-    tracked.clear();
   }
 
   private void tick() {
@@ -92,13 +81,13 @@ final class VisibilityHeartbeat {
     List<SqsDelivery> due = new ArrayList<>();
     List<Integer> seconds = new ArrayList<>();
     List<CompletableFuture<Void>> beats = new ArrayList<>();
-    for (SqsDelivery d : tracked) {
-      if (Duration.between(now, d.visibleUntil()).compareTo(threshold) > 0) {
+    for (SqsDelivery d : unsettled) {
+      if (d.heartbeatEnded() || Duration.between(now, d.visibleUntil()).compareTo(threshold) > 0) {
         continue;
       }
-      long left = Duration.between(now, d.receivedAt().plus(SqsLimits.MAX_VISIBILITY)).toSeconds();
+      int left = QueueSettler.visibilitySeconds(lease, d.receivedAt(), now);
       if (left <= 0) {
-        tracked.remove(d);
+        d.endHeartbeat();
         log.warn(
             "message {} of queue {} has been unsettled for 12 h, the SQS limit; it becomes visible"
                 + " again and will be redelivered",
@@ -108,11 +97,10 @@ final class VisibilityHeartbeat {
       }
       CompletableFuture<Void> beat = d.beginHeartbeat();
       if (beat == null) {
-        tracked.remove(d);
         continue;
       }
       due.add(d);
-      seconds.add((int) Math.min(leaseSeconds, left));
+      seconds.add(left);
       beats.add(beat);
     }
     for (int from = 0; from < due.size(); from += SqsLimits.MAX_BATCH_ENTRIES) {
@@ -148,7 +136,7 @@ final class VisibilityHeartbeat {
                             + " again at the next beat (logged once until it works again)",
                         batch.size(),
                         queue,
-                        LogSafe.of(QueueDirectory.unwrap(error), 1024));
+                        LogSafe.of(Futures.unwrap(error), 1024));
                   }
                   return;
                 }
@@ -162,7 +150,7 @@ final class VisibilityHeartbeat {
                 }
                 for (BatchResultErrorEntry bad : r.failed()) {
                   SqsDelivery d = batch.get(Integer.parseInt(bad.id()));
-                  tracked.remove(d);
+                  d.endHeartbeat();
                   // Usually the message was settled meanwhile and the handle is gone.
                   if (!d.isSettled()) {
                     log.warn(

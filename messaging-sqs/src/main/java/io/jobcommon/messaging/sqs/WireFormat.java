@@ -52,10 +52,6 @@ final class WireFormat {
   private static final String EMPTY_PLACEHOLDER = "-";
   private static final String STRING = "String";
 
-  private static final TypeReference<LinkedHashMap<String, String>> MAP = new TypeReference<>() {};
-  private static final ObjectWriter JSON_WRITER = new ObjectMapper().writerFor(MAP);
-  private static final ObjectReader JSON_READER = new ObjectMapper().readerFor(MAP);
-
   private WireFormat() {}
 
   /** A message ready for SendMessage: body, attributes, the trace system attribute, its size. */
@@ -360,7 +356,7 @@ final class WireFormat {
 
   private static String toJson(Map<String, String> map) {
     try {
-      return JSON_WRITER.writeValueAsString(map);
+      return Json.WRITER.writeValueAsString(map);
     } catch (JsonProcessingException e) {
       throw new IllegalStateException("a map of strings always serializes", e);
     }
@@ -368,9 +364,22 @@ final class WireFormat {
 
   private static @Nullable Map<String, String> fromJson(String json) {
     try {
-      return JSON_READER.readValue(json);
+      return Json.READER.readValue(json);
     } catch (JsonProcessingException e) {
       return null;
     }
+  }
+
+  /**
+   * Jackson for the packed dead-letter headers, set up on first use: setting it up takes about a
+   * tenth of a second, which every process's first send and receive would otherwise pay.
+   */
+  private static final class Json {
+    private static final TypeReference<LinkedHashMap<String, String>> MAP =
+        new TypeReference<>() {};
+    static final ObjectWriter WRITER = new ObjectMapper().writerFor(MAP);
+    static final ObjectReader READER = new ObjectMapper().readerFor(MAP);
+
+    private Json() {}
   }
 }

@@ -1,6 +1,7 @@
 package io.jobcommon.messaging.sqs;
 
 import io.jobcommon.messaging.spi.Transport;
+import io.jobcommon.messaging.testing.TransportCapabilities;
 import io.jobcommon.messaging.testing.TransportConformanceKit;
 import org.testcontainers.junit.jupiter.Container;
 import org.testcontainers.junit.jupiter.Testcontainers;
@@ -41,5 +42,17 @@ class LocalStackSqsConformanceIT extends TransportConformanceKit {
                 AwsBasicCredentials.create(localstack.getAccessKey(), localstack.getSecretKey())))
         .setAutoCreateQueues(true)
         .build();
+  }
+
+  @Override
+  protected TransportCapabilities capabilities() {
+    return TransportCapabilities.basic()
+        .withFifoGroups()
+        .withMaxBodySize(SqsLimits.MAX_MESSAGE_BYTES);
+  }
+
+  @Override
+  protected String newFifoQueueName() {
+    return newQueueName() + ".fifo";
   }
 }

@@ -1,6 +1,7 @@
 package io.jobcommon.messaging.sqs;
 
 import io.jobcommon.messaging.spi.Transport;
+import io.jobcommon.messaging.testing.TransportCapabilities;
 import io.jobcommon.messaging.testing.TransportConformanceKit;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -11,5 +12,17 @@ class SqsTransportConformanceIT extends TransportConformanceKit {
   @Override
   protected Transport createTransport() {
     return sqs.transport().build();
+  }
+
+  @Override
+  protected TransportCapabilities capabilities() {
+    return TransportCapabilities.basic()
+        .withFifoGroups()
+        .withMaxBodySize(SqsLimits.MAX_MESSAGE_BYTES);
+  }
+
+  @Override
+  protected String newFifoQueueName() {
+    return newQueueName() + ".fifo";
   }
 }

@@ -33,6 +33,8 @@ class SqsTransportProviderTest {
                         "SQS_ENDPOINT", "http://127.0.0.1:9",
                         "SQS_AUTO_CREATE_QUEUES", "true",
                         "SQS_MAX_RECEIVE_COUNT", "12",
+                        "SQS_WARM_UP_QUEUES", "orders, invoices",
+                        "SQS_WARM_UP_TIMEOUT", "0",
                         "AWS_ACCESS_KEY_ID", "AKIAEXAMPLE",
                         "AWS_SECRET_ACCESS_KEY", "secret")));
     try {
@@ -69,6 +71,10 @@ class SqsTransportProviderTest {
     ConfigurationException count =
         fails(Map.of("AWS_REGION", "eu-west-1", "SQS_MAX_RECEIVE_COUNT", "5000"));
     assertThat(count.setting()).isEqualTo("SQS_MAX_RECEIVE_COUNT");
+
+    ConfigurationException warmUp =
+        fails(Map.of("AWS_REGION", "eu-west-1", "SQS_WARM_UP_TIMEOUT", "soon"));
+    assertThat(warmUp.setting()).isEqualTo("SQS_WARM_UP_TIMEOUT");
   }
 
   @Test

@@ -6,16 +6,17 @@ import java.time.Instant;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 
-/** A delivery of an {@link InMemoryTransport}: settles by the lease's receipt. Thread-safe. */
+/**
+ * A delivery of an {@link InMemoryTransport}: its queue settles it by the lease's receipt.
+ * Thread-safe.
+ */
 final class InMemoryDelivery extends AbstractDelivery {
-  private final InMemoryTransport transport;
   private final InMemoryQueue queue;
   private final InMemoryQueue.Entry entry;
   private final long receipt;
   private final InMemorySubscription subscription;
 
   InMemoryDelivery(
-      InMemoryTransport transport,
       InMemoryQueue queue,
       InMemoryQueue.Entry entry,
       long receipt,
@@ -28,7 +29,6 @@ final class InMemoryDelivery extends AbstractDelivery {
         entry.message.headers(),
         entry.receiveCount,
         receivedAt);
-    this.transport = transport;
     this.queue = queue;
     this.entry = entry;
     this.receipt = receipt;
@@ -47,26 +47,26 @@ final class InMemoryDelivery extends AbstractDelivery {
 
   @Override
   protected CompletableFuture<Void> doAck() {
-    return transport.ack(queue, entry, receipt);
+    return queue.ack(entry, receipt);
   }
 
   @Override
   protected CompletableFuture<Void> doRetryLater(Duration delay) {
-    return transport.makeVisible(queue, entry, receipt, delay, false);
+    return queue.makeVisible(entry, receipt, delay, false);
   }
 
   @Override
   protected CompletableFuture<Void> doDeadLetter(String reason) {
-    return transport.deadLetter(queue, entry, receipt, reason);
+    return queue.deadLetter(entry, receipt, reason);
   }
 
   @Override
   protected CompletableFuture<Void> doRelease() {
-    return transport.makeVisible(queue, entry, receipt, Duration.ZERO, true);
+    return queue.makeVisible(entry, receipt, Duration.ZERO, true);
   }
 
   @Override
   protected CompletableFuture<Void> doExtendLease(Duration duration) {
-    return transport.extendLease(queue, entry, receipt, duration);
+    return queue.extendLease(entry, receipt, duration);
   }
 }

@@ -21,7 +21,7 @@ final class InMemorySubscription implements Subscription {
   private final Object closeLock = new Object();
   private boolean closed;
 
-  // Guarded by the transport's lock.
+  // Guarded by the transport's lock (the queue's methods take it).
   int unsettled;
   boolean closing;
 
@@ -57,7 +57,7 @@ final class InMemorySubscription implements Subscription {
 
   private void receive() {
     while (true) {
-      Delivery d = transport.nextDelivery(this);
+      Delivery d = queue.nextDelivery(this);
       if (d == null) {
         return;
       }
@@ -67,7 +67,7 @@ final class InMemorySubscription implements Subscription {
 
   /** Called once per delivery, when it is first settled. */
   void settled() {
-    transport.onSettled(this);
+    queue.settled(this);
   }
 
   @Override
@@ -77,7 +77,7 @@ final class InMemorySubscription implements Subscription {
 
   @Override
   public boolean isRunning() {
-    return receiver.isAlive() && !transport.isClosing(this);
+    return receiver.isAlive() && !queue.isClosing(this);
   }
 
   @Override
@@ -88,7 +88,7 @@ final class InMemorySubscription implements Subscription {
       }
       closed = true;
     }
-    transport.stopReceiving(this);
+    queue.stopReceiving(this);
     try {
       receiver.join();
     } catch (InterruptedException e) {

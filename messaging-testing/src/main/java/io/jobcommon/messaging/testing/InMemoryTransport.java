@@ -3,14 +3,13 @@ package io.jobcommon.messaging.testing;
 import io.jobcommon.messaging.ClientClosedException;
 import io.jobcommon.messaging.ConsumerOptions;
 import io.jobcommon.messaging.MessageTooLargeException;
-import io.jobcommon.messaging.MessagingException;
 import io.jobcommon.messaging.OutgoingMessage;
 import io.jobcommon.messaging.spi.DeadLetters;
-import io.jobcommon.messaging.spi.Delivery;
 import io.jobcommon.messaging.spi.DeliveryHandler;
 import io.jobcommon.messaging.spi.QueueAdmin;
 import io.jobcommon.messaging.spi.QueueDepth;
 import io.jobcommon.messaging.spi.Subscription;
+import io.jobcommon.messaging.spi.Subscriptions;
 import io.jobcommon.messaging.spi.Transport;
 import java.time.Clock;
 import java.time.Duration;
@@ -27,7 +26,6 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
-import org.jspecify.annotations.Nullable;
 
 /**
  * A broker in memory: queues created on first use, leases that expire and redeliver, delayed sends
@@ -52,7 +50,6 @@ public final class InMemoryTransport implements Transport {
   /** The default largest body: 1 MiB, as SQS. */
   public static final int DEFAULT_MAX_MESSAGE_SIZE = 1024 * 1024;
 
-  private static final long MAX_WAIT_NANOS = TimeUnit.MILLISECONDS.toNanos(200);
   private static final long IDLE_POLL_NANOS = TimeUnit.MILLISECONDS.toNanos(10);
 
   private final Clock clock;
@@ -62,12 +59,13 @@ public final class InMemoryTransport implements Transport {
   private final Map<String, InMemoryQueue> queues = new HashMap<>();
   private final List<InMemorySubscription> subscriptions = new CopyOnWriteArrayList<>();
   private final Runnable clockListener = this::signal;
-  private long nextReceipt = 1;
+  private final InMemoryQueue.Shared shared;
   private volatile boolean closed;
 
   private InMemoryTransport(Builder b) {
     this.clock = b.clock;
     this.maxMessageSize = b.maxMessageSize;
+    this.shared = new InMemoryQueue.Shared(lock, changed, clock, this::queue);
     if (clock instanceof TestClock) {
       ((TestClock) clock).onAdvance(clockListener);
     }
@@ -234,9 +232,7 @@ public final class InMemoryTransport implements Transport {
       return;
     }
     closed = true;
-    for (InMemorySubscription s : subscriptions) {
-      s.close();
-    }
+    Subscriptions.closeAll(subscriptions);
     if (clock instanceof TestClock) {
       ((TestClock) clock).removeListener(clockListener);
     }
@@ -247,152 +243,15 @@ public final class InMemoryTransport implements Transport {
     return "InMemoryTransport{clock=" + clock + "}";
   }
 
-  // --- used by subscriptions and deliveries, under the lock ---
-
-  /** Blocks until a delivery is due for {@code s}; null once it stops. */
-  @Nullable Delivery nextDelivery(InMemorySubscription s) {
-    lock.lock();
-    try {
-      while (!s.closing) {
-        Instant now = clock.instant();
-        InMemoryQueue q = s.queueState();
-        q.expireLeases(now);
-        if (s.unsettled < s.options().maxInFlight()) {
-          InMemoryQueue.Entry e = q.firstAvailable(now);
-          if (e != null) {
-            e.receiveCount++;
-            e.receipt = nextReceipt++;
-            e.leaseUntil = now.plus(s.options().lease());
-            s.unsettled++;
-            return new InMemoryDelivery(this, q, e, e.receipt, s, now);
-          }
-        }
-        Instant next = q.nextEvent(now);
-        long wait =
-            next == null
-                ? MAX_WAIT_NANOS
-                : Math.min(MAX_WAIT_NANOS, Duration.between(now, next).toNanos());
-        changed.awaitNanos(Math.max(wait, 1));
-      }
-      return null;
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      return null;
-    } finally {
-      lock.unlock();
-    }
-  }
-
-  void onSettled(InMemorySubscription s) {
-    lock.lock();
-    try {
-      s.unsettled--;
-      changed.signalAll();
-    } finally {
-      lock.unlock();
-    }
-  }
-
-  void stopReceiving(InMemorySubscription s) {
-    lock.lock();
-    try {
-      s.closing = true;
-      changed.signalAll();
-    } finally {
-      lock.unlock();
-    }
-  }
-
-  boolean isClosing(InMemorySubscription s) {
-    lock.lock();
-    try {
-      return s.closing;
-    } finally {
-      lock.unlock();
-    }
-  }
+  // --- used by subscriptions ---
 
   void removeSubscription(InMemorySubscription s) {
     subscriptions.remove(s);
     signal();
   }
 
-  CompletableFuture<Void> ack(InMemoryQueue q, InMemoryQueue.Entry e, long receipt) {
-    return withLease(
-        q,
-        e,
-        receipt,
-        now -> {
-          q.remove(e);
-        });
-  }
-
-  CompletableFuture<Void> makeVisible(
-      InMemoryQueue q, InMemoryQueue.Entry e, long receipt, Duration delay, boolean uncounted) {
-    return withLease(
-        q,
-        e,
-        receipt,
-        now -> {
-          e.receipt = 0;
-          e.visibleAt = now.plus(delay);
-          if (uncounted) {
-            e.receiveCount--;
-          }
-        });
-  }
-
-  CompletableFuture<Void> extendLease(
-      InMemoryQueue q, InMemoryQueue.Entry e, long receipt, Duration duration) {
-    return withLease(q, e, receipt, now -> e.leaseUntil = now.plus(duration));
-  }
-
-  CompletableFuture<Void> deadLetter(
-      InMemoryQueue q, InMemoryQueue.Entry e, long receipt, String reason) {
-    return withLease(
-        q,
-        e,
-        receipt,
-        now -> {
-          q.remove(e);
-          String dlq = DeadLetters.queueName(q.name);
-          Map<String, String> headers =
-              DeadLetters.headers(e.message.headers(), q.name, e.receiveCount, reason, now);
-          InMemoryMessage copy =
-              new InMemoryMessage(
-                  UUID.randomUUID().toString(), dlq, e.message.bodyBytes(), headers, now);
-          queue(dlq).add(new InMemoryQueue.Entry(copy, e.groupId, now));
-        });
-  }
-
-  private interface LeaseAction {
-    void apply(Instant now);
-  }
-
-  private CompletableFuture<Void> withLease(
-      InMemoryQueue q, InMemoryQueue.Entry e, long receipt, LeaseAction action) {
-    lock.lock();
-    try {
-      Instant now = clock.instant();
-      if (e.receipt != receipt || !e.leaseUntil.isAfter(now) || !q.entries.contains(e)) {
-        return CompletableFuture.failedFuture(
-            new MessagingException(
-                "the lease of message "
-                    + e.message.id()
-                    + " on queue "
-                    + q.name
-                    + " expired before it was settled; it was or will be redelivered"));
-      }
-      action.apply(now);
-      changed.signalAll();
-      return CompletableFuture.completedFuture(null);
-    } finally {
-      lock.unlock();
-    }
-  }
-
   private InMemoryQueue queue(String name) {
-    return queues.computeIfAbsent(name, InMemoryQueue::new);
+    return queues.computeIfAbsent(name, n -> new InMemoryQueue(n, shared));
   }
 
   private void signal() {

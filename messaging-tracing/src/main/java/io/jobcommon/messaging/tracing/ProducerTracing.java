@@ -11,6 +11,7 @@ import static io.jobcommon.messaging.tracing.SemanticAttributes.MESSAGING_SYSTEM
 
 import io.jobcommon.messaging.BatchSendException;
 import io.jobcommon.messaging.OutgoingMessage;
+import io.jobcommon.messaging.spi.Futures;
 import io.jobcommon.messaging.spi.LogSafe;
 import io.jobcommon.messaging.spi.Transport;
 import io.opentelemetry.api.common.Attributes;
@@ -24,9 +25,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ExecutionException;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -191,7 +190,7 @@ final class ProducerTracing {
       Attributes attributes = destination(destination).metricAttributes();
       if (error != null) {
         AttributesBuilder metric = attributes.toBuilder();
-        Throwable cause = unwrap(error);
+        Throwable cause = Futures.unwrap(error);
         String type = SemanticAttributes.errorType(cause);
         span.setStatus(
             StatusCode.ERROR, cause.getMessage() == null ? type : LogSafe.of(cause.getMessage()));
@@ -235,15 +234,6 @@ final class ProducerTracing {
       }
     }
     return d;
-  }
-
-  private static Throwable unwrap(Throwable error) {
-    Throwable t = error;
-    while ((t instanceof CompletionException || t instanceof ExecutionException)
-        && t.getCause() != null) {
-      t = t.getCause();
-    }
-    return t;
   }
 
   /** The queue every message goes to, or null when they go to several. */

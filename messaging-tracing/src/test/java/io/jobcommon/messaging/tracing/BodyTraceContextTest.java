@@ -8,6 +8,7 @@ import io.jobcommon.messaging.OutgoingMessage;
 import io.jobcommon.messaging.spi.Transport;
 import io.jobcommon.messaging.testing.InMemoryMessage;
 import io.jobcommon.messaging.testing.InMemoryTransport;
+import io.jobcommon.testfixtures.InMemoryTelemetry;
 import io.opentelemetry.sdk.trace.data.SpanData;
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
@@ -77,10 +78,10 @@ class BodyTraceContextTest {
 
   @Test
   void theInjectIntoBodyOptionLetsABodyOnlyConsumerContinueTheTrace() throws Exception {
-    try (TestTelemetry otel = new TestTelemetry()) {
+    try (InMemoryTelemetry otel = new InMemoryTelemetry()) {
       InMemoryTransport broker = InMemoryTransport.create();
       Transport transport =
-          MessagingTelemetry.builder(otel.sdk).setInjectIntoBody(true).build().wrap(broker);
+          MessagingTelemetry.builder(otel.sdk()).setInjectIntoBody(true).build().wrap(broker);
       transport
           .send(
               OutgoingMessage.builder("q")
@@ -95,7 +96,7 @@ class BodyTraceContextTest {
       assertThat(new ObjectMapper().readTree(sent.body()).get("job").asText()).isEqualTo("x");
 
       // A consumer that only sees the body, as behind a bridge that drops headers.
-      TelemetryConfig config = MessagingTelemetry.create(otel.sdk).config();
+      TelemetryConfig config = MessagingTelemetry.create(otel.sdk()).config();
       new TracingDeliveryHandler(d -> d.ack(), config, new ContextExtractor(config), "x", "q")
           .handle(StubDelivery.of("q", Map.of(), sent.body()));
       SpanData process = otel.onlySpan("process q");
@@ -106,9 +107,9 @@ class BodyTraceContextTest {
 
   @Test
   void bodiesAreUntouchedByDefault() {
-    try (TestTelemetry otel = new TestTelemetry()) {
+    try (InMemoryTelemetry otel = new InMemoryTelemetry()) {
       InMemoryTransport broker = InMemoryTransport.create();
-      Transport transport = MessagingTelemetry.create(otel.sdk).wrap(broker);
+      Transport transport = MessagingTelemetry.create(otel.sdk()).wrap(broker);
       transport
           .send(
               OutgoingMessage.builder("q")

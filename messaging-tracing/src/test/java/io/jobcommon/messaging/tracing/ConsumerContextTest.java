@@ -8,6 +8,7 @@ import ch.qos.logback.core.read.ListAppender;
 import io.jobcommon.messaging.spi.Transport;
 import io.jobcommon.messaging.testing.InMemoryMessage;
 import io.jobcommon.messaging.testing.InMemoryTransport;
+import io.jobcommon.testfixtures.InMemoryTelemetry;
 import io.opentelemetry.api.trace.Span;
 import io.opentelemetry.api.trace.SpanContext;
 import io.opentelemetry.context.Context;
@@ -31,7 +32,7 @@ import org.slf4j.LoggerFactory;
  * detector, which must catch a real leak and stay quiet about the agent's context handling.
  */
 class ConsumerContextTest {
-  private TestTelemetry otel;
+  private InMemoryTelemetry otel;
   private InMemoryTransport broker;
   private MessagingTelemetry telemetry;
   private ListAppender<ILoggingEvent> logs;
@@ -39,9 +40,9 @@ class ConsumerContextTest {
 
   @BeforeEach
   void setUp() {
-    otel = new TestTelemetry();
+    otel = new InMemoryTelemetry();
     broker = InMemoryTransport.create();
-    telemetry = MessagingTelemetry.create(otel.sdk);
+    telemetry = MessagingTelemetry.create(otel.sdk());
     logger = (Logger) LoggerFactory.getLogger(TracingDeliveryHandler.class);
     logs = new ListAppender<>();
     logs.start();
@@ -71,7 +72,7 @@ class ConsumerContextTest {
             },
             Context::current);
     // Like the agent's "q process" span, which the agent carries onto the handler's thread.
-    Span ambient = otel.sdk.getTracer("agent-like").spanBuilder("q process").startSpan();
+    Span ambient = otel.sdk().getTracer("agent-like").spanBuilder("q process").startSpan();
     try (Scope ignored = ambient.makeCurrent()) {
       handler.handle(StubDelivery.of("q", m.headers(), m.body()));
       assertThat(Span.current()).isSameAs(ambient); // the thread is given back as it was
@@ -94,7 +95,7 @@ class ConsumerContextTest {
   void aContextStorageThatWrapsEveryReadLikeTheAgentsIsNotTakenForALeak() {
     InMemoryMessage m = sentMessage();
     TracingDeliveryHandler handler = handler(d -> d.ack(), AgentLikeContext::current);
-    Span ambient = otel.sdk.getTracer("agent-like").spanBuilder("q process").startSpan();
+    Span ambient = otel.sdk().getTracer("agent-like").spanBuilder("q process").startSpan();
     try (Scope ignored = ambient.makeCurrent()) {
       for (int i = 0; i < 3; i++) {
         handler.handle(StubDelivery.of("q", m.headers(), m.body()));
@@ -113,7 +114,7 @@ class ConsumerContextTest {
         List.<Supplier<Context>>of(Context::current, AgentLikeContext::current)) {
       logs.list.clear();
       InMemoryMessage m = sentMessage();
-      Span leaked = otel.sdk.getTracer("handler").spanBuilder("leaked").startSpan();
+      Span leaked = otel.sdk().getTracer("handler").spanBuilder("leaked").startSpan();
       TracingDeliveryHandler handler =
           handler(
               d -> {

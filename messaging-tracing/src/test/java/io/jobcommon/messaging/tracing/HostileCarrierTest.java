@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatCode;
 import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.read.ListAppender;
+import io.jobcommon.testfixtures.InMemoryTelemetry;
 import io.opentelemetry.sdk.trace.data.SpanData;
 import io.opentelemetry.sdk.trace.samplers.Sampler;
 import java.nio.charset.StandardCharsets;
@@ -29,12 +30,12 @@ class HostileCarrierTest {
   private static final String XRAY_VALID =
       "Root=1-0af76519-16cd43dd8448eb211c80319c;Parent=" + SPAN + ";Sampled=1";
 
-  private TestTelemetry otel;
+  private InMemoryTelemetry otel;
   private TracingDeliveryHandler handler;
 
   @BeforeEach
   void setUp() {
-    otel = new TestTelemetry();
+    otel = new InMemoryTelemetry();
     handler = handler(otel);
   }
 
@@ -43,8 +44,8 @@ class HostileCarrierTest {
     otel.close();
   }
 
-  private static TracingDeliveryHandler handler(TestTelemetry otel) {
-    TelemetryConfig config = MessagingTelemetry.create(otel.sdk).config();
+  private static TracingDeliveryHandler handler(InMemoryTelemetry otel) {
+    TelemetryConfig config = MessagingTelemetry.create(otel.sdk()).config();
     return new TracingDeliveryHandler(
         d -> d.ack(), config, new ContextExtractor(config), "aws_sqs", "q");
   }
@@ -212,7 +213,8 @@ class HostileCarrierTest {
 
   @Test
   void flags03AreSampledByAParentBasedSampler() {
-    try (TestTelemetry strict = new TestTelemetry(Sampler.parentBased(Sampler.alwaysOff()), null)) {
+    try (InMemoryTelemetry strict =
+        new InMemoryTelemetry(Sampler.parentBased(Sampler.alwaysOff()), null)) {
       TracingDeliveryHandler h = handler(strict);
       h.handle(
           StubDelivery.of("q", h("traceparent", "00-" + TRACE + "-" + SPAN + "-03"), new byte[0]));

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.jobcommon.messaging.OutgoingMessage;
 import io.jobcommon.messaging.spi.Transport;
 import io.jobcommon.messaging.testing.InMemoryTransport;
+import io.jobcommon.testfixtures.InMemoryTelemetry;
 import io.opentelemetry.api.baggage.Baggage;
 import io.opentelemetry.api.trace.Span;
 import io.opentelemetry.context.Context;
@@ -19,8 +20,8 @@ class MessagingTelemetryTest {
   @Test
   void getTraceparentFormatsTheCurrentSpanAndIsEmptyWithoutOne() {
     assertThat(MessagingTelemetry.getTraceparent()).isEmpty();
-    try (TestTelemetry otel = new TestTelemetry()) {
-      Span span = otel.sdk.getTracer("t").spanBuilder("work").startSpan();
+    try (InMemoryTelemetry otel = new InMemoryTelemetry()) {
+      Span span = otel.sdk().getTracer("t").spanBuilder("work").startSpan();
       try (Scope ignored = span.makeCurrent()) {
         assertThat(MessagingTelemetry.getTraceparent())
             .hasValue(
@@ -38,10 +39,10 @@ class MessagingTelemetryTest {
 
   @Test
   void workUnderANewRootContextStartsANewTraceWithoutTheAmbientBaggage() {
-    try (TestTelemetry otel = new TestTelemetry()) {
+    try (InMemoryTelemetry otel = new InMemoryTelemetry()) {
       InMemoryTransport broker = InMemoryTransport.create();
-      Transport transport = MessagingTelemetry.create(otel.sdk).wrap(broker);
-      Span request = otel.sdk.getTracer("t").spanBuilder("request").startSpan();
+      Transport transport = MessagingTelemetry.create(otel.sdk()).wrap(broker);
+      Span request = otel.sdk().getTracer("t").spanBuilder("request").startSpan();
       try (Scope outer =
           Context.current()
               .with(request)

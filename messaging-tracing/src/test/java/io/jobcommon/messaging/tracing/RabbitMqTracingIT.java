@@ -10,6 +10,7 @@ import com.rabbitmq.client.LongString;
 import io.jobcommon.messaging.OutgoingMessage;
 import io.jobcommon.messaging.rabbitmq.RabbitMqTransport;
 import io.jobcommon.messaging.spi.Transport;
+import io.jobcommon.messaging.tracing.testing.TracingOnBrokerContract;
 import io.opentelemetry.sdk.trace.data.SpanData;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
@@ -45,7 +46,8 @@ class RabbitMqTracingIT extends TracingOnBrokerContract {
   void traceHeadersGoOnTheWireAsAmqpLongStrings() throws Exception {
     String queue = newQueue();
     try (Transport traced =
-        MessagingTelemetry.create(otel.sdk).wrap(RabbitMqTransport.builder().setUri(URI).build())) {
+        MessagingTelemetry.create(openTelemetry())
+            .wrap(RabbitMqTransport.builder().setUri(URI).build())) {
       traced
           .send(
               OutgoingMessage.builder(queue)
@@ -54,7 +56,7 @@ class RabbitMqTracingIT extends TracingOnBrokerContract {
                   .build())
           .join();
     }
-    SpanData send = otel.onlySpan("publish " + queue);
+    SpanData send = onlySpan("publish " + queue);
     try (Connection c = factory().newConnection();
         Channel ch = c.createChannel()) {
       GetResponse got = ch.basicGet(queue, true);

@@ -7,6 +7,7 @@ import io.jobcommon.messaging.OutgoingMessage;
 import io.jobcommon.messaging.spi.Subscription;
 import io.jobcommon.messaging.spi.Transport;
 import io.jobcommon.messaging.testing.InMemoryTransport;
+import io.jobcommon.testfixtures.InMemoryTelemetry;
 import io.opentelemetry.api.common.Attributes;
 import io.opentelemetry.api.trace.Span;
 import io.opentelemetry.api.trace.SpanContext;
@@ -63,15 +64,15 @@ class SamplingTest {
             }
           });
 
-  private TestTelemetry otel;
+  private InMemoryTelemetry otel;
   private InMemoryTransport broker;
   private Transport transport;
 
   @BeforeEach
   void setUp() {
-    otel = new TestTelemetry(BY_DESTINATION, null);
+    otel = new InMemoryTelemetry(BY_DESTINATION, null);
     broker = InMemoryTransport.create();
-    transport = MessagingTelemetry.create(otel.sdk).wrap(broker);
+    transport = MessagingTelemetry.create(otel.sdk()).wrap(broker);
   }
 
   @AfterEach

@@ -8,6 +8,7 @@ import io.jobcommon.messaging.spi.DeliveryHandler;
 import io.jobcommon.messaging.spi.Subscription;
 import io.jobcommon.messaging.spi.Transport;
 import io.jobcommon.messaging.testing.InMemoryTransport;
+import io.jobcommon.testfixtures.InMemoryTelemetry;
 import io.opentelemetry.api.trace.Span;
 import io.opentelemetry.context.Context;
 import io.opentelemetry.instrumentation.api.internal.SpanKey;
@@ -31,12 +32,12 @@ import org.junit.jupiter.api.Test;
  * and the client keys are not set (the handler's own HTTP calls stay traced).
  */
 class SpanSuppressionKeysTest {
-  private TestTelemetry otel;
+  private InMemoryTelemetry otel;
   private InMemoryTransport broker;
 
   @BeforeEach
   void setUp() {
-    otel = new TestTelemetry();
+    otel = new InMemoryTelemetry();
     broker = InMemoryTransport.create();
   }
 
@@ -52,7 +53,7 @@ class SpanSuppressionKeysTest {
     Map<String, @Nullable Span> atSend = new ConcurrentHashMap<>();
     Map<String, @Nullable Span> inHandler = new ConcurrentHashMap<>();
     Transport recording = new RecordingTransport(broker, atSend);
-    Transport traced = MessagingTelemetry.create(otel.sdk).wrap(recording);
+    Transport traced = MessagingTelemetry.create(otel.sdk()).wrap(recording);
     DeliveryHandler handler =
         d -> {
           record(inHandler);

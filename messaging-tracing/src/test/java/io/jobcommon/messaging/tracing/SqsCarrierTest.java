@@ -7,6 +7,7 @@ import io.jobcommon.messaging.OutgoingMessage;
 import io.jobcommon.messaging.spi.Subscription;
 import io.jobcommon.messaging.spi.Transport;
 import io.jobcommon.messaging.testing.InMemoryTransport;
+import io.jobcommon.testfixtures.InMemoryTelemetry;
 import io.opentelemetry.api.baggage.Baggage;
 import io.opentelemetry.api.trace.Span;
 import io.opentelemetry.api.trace.TraceState;
@@ -32,17 +33,17 @@ class SqsCarrierTest {
   private static final Pattern XRAY =
       Pattern.compile("Root=1-[0-9a-f]{8}-[0-9a-f]{24};Parent=[0-9a-f]{16};Sampled=[01]");
 
-  private TestTelemetry otel;
+  private InMemoryTelemetry otel;
   private InMemoryTransport broker;
   private SystemOverride sqs;
   private Transport transport;
 
   @BeforeEach
   void setUp() {
-    otel = new TestTelemetry();
+    otel = new InMemoryTelemetry();
     broker = InMemoryTransport.create();
     sqs = new SystemOverride(broker, "aws_sqs");
-    transport = MessagingTelemetry.create(otel.sdk).wrap(sqs);
+    transport = MessagingTelemetry.create(otel.sdk()).wrap(sqs);
   }
 
   @AfterEach
@@ -62,7 +63,7 @@ class SqsCarrierTest {
 
   /** Sends with a current parent that has a tracestate and baggage, so all three fields exist. */
   private void sendWithFullContext(OutgoingMessage m) {
-    Span parent = otel.sdk.getTracer("test").spanBuilder("parent").startSpan();
+    Span parent = otel.sdk().getTracer("test").spanBuilder("parent").startSpan();
     Context ctx =
         Context.root()
             .with(
@@ -136,7 +137,7 @@ class SqsCarrierTest {
   @Test
   void otherSystemsGetNoAwsTraceHeaderAndNoBudget() {
     Transport rabbit =
-        MessagingTelemetry.create(otel.sdk).wrap(new SystemOverride(broker, "rabbitmq"));
+        MessagingTelemetry.create(otel.sdk()).wrap(new SystemOverride(broker, "rabbitmq"));
     rabbit.send(withUserHeaders(12)).join();
     assertThat(broker.sentTo("q").get(0).headers())
         .containsKey("traceparent")
@@ -162,7 +163,7 @@ class SqsCarrierTest {
   @Test
   void awsTraceHeaderCanBeTurnedOff() {
     Transport plain =
-        MessagingTelemetry.builder(otel.sdk).setAwsTraceHeader(false).build().wrap(sqs);
+        MessagingTelemetry.builder(otel.sdk()).setAwsTraceHeader(false).build().wrap(sqs);
     plain.send(withUserHeaders(0)).join();
     assertThat(sqs.sent.get(0).headers()).doesNotContainKey(Carriers.AWS_TRACE_HEADER);
   }

@@ -9,6 +9,7 @@ import io.jobcommon.messaging.spi.Delivery;
 import io.jobcommon.messaging.spi.Subscription;
 import io.jobcommon.messaging.spi.Transport;
 import io.jobcommon.messaging.sqs.ElasticMq;
+import io.jobcommon.messaging.tracing.testing.TracingOnBrokerContract;
 import io.opentelemetry.sdk.trace.data.SpanData;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -28,6 +29,7 @@ import software.amazon.awssdk.services.sqs.model.MessageSystemAttributeName;
 class SqsTracingIT extends TracingOnBrokerContract {
   @RegisterExtension static final ElasticMq sqs = new ElasticMq();
 
+  // snippet:start tracing-contract
   @Override
   protected Transport createBrokerTransport() {
     return sqs.transport().build();
@@ -37,6 +39,8 @@ class SqsTracingIT extends TracingOnBrokerContract {
   protected String sendSpanName(String queue) {
     return "send " + queue;
   }
+
+  // snippet:end tracing-contract
 
   private Message receiveRaw(SqsAsyncClient raw, String queue) {
     String url = raw.getQueueUrl(b -> b.queueName(queue)).join().queueUrl();
@@ -67,10 +71,11 @@ class SqsTracingIT extends TracingOnBrokerContract {
     for (int i = 0; i < userAttributes; i++) {
       message.setHeader("a" + i, "v" + i);
     }
-    try (Transport traced = MessagingTelemetry.create(otel.sdk).wrap(sqs.transport().build());
+    try (Transport traced =
+            MessagingTelemetry.create(openTelemetry()).wrap(sqs.transport().build());
         SqsAsyncClient raw = sqs.client()) {
       traced.send(message.build()).join();
-      SpanData send = otel.onlySpan("send " + queue);
+      SpanData send = onlySpan("send " + queue);
 
       Message onTheWire = receiveRaw(raw, queue);
       assertThat(onTheWire.attributes().get(MessageSystemAttributeName.AWS_TRACE_HEADER))
@@ -101,9 +106,9 @@ class SqsTracingIT extends TracingOnBrokerContract {
               })) {
         await()
             .atMost(Duration.ofSeconds(30))
-            .until(() -> otel.spansNamed("process " + queue).size() == 1);
+            .until(() -> spansNamed("process " + queue).size() == 1);
       }
-      SpanData process = otel.onlySpan("process " + queue);
+      SpanData process = onlySpan("process " + queue);
       assertThat(process.getTraceId()).isEqualTo(send.getTraceId());
       assertThat(process.getParentSpanId()).isEqualTo(send.getSpanId());
       assertThat(received.get(0).headers())
@@ -116,7 +121,8 @@ class SqsTracingIT extends TracingOnBrokerContract {
     String queue = newQueue();
     String traceId = "5759e988bd862e3fe1be46a994272793";
     try (Transport plain = sqs.transport().build();
-        Transport traced = MessagingTelemetry.create(otel.sdk).wrap(sqs.transport().build())) {
+        Transport traced =
+            MessagingTelemetry.create(openTelemetry()).wrap(sqs.transport().build())) {
       plain
           .send(
               OutgoingMessage.builder(queue)
@@ -129,10 +135,10 @@ class SqsTracingIT extends TracingOnBrokerContract {
       try (Subscription s = traced.subscribe(queue, ConsumerOptions.defaults(), Delivery::ack)) {
         await()
             .atMost(Duration.ofSeconds(30))
-            .until(() -> otel.spansNamed("process " + queue).size() == 1);
+            .until(() -> spansNamed("process " + queue).size() == 1);
       }
     }
-    SpanData process = otel.onlySpan("process " + queue);
+    SpanData process = onlySpan("process " + queue);
     assertThat(process.getTraceId()).isEqualTo(traceId);
     assertThat(process.getParentSpanId()).isEqualTo("53995c3f42cd8ad8");
   }

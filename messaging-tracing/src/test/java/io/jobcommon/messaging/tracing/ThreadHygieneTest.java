@@ -8,6 +8,7 @@ import io.jobcommon.messaging.spi.DeliveryHandler;
 import io.jobcommon.messaging.spi.Subscription;
 import io.jobcommon.messaging.spi.Transport;
 import io.jobcommon.messaging.testing.InMemoryTransport;
+import io.jobcommon.testfixtures.InMemoryTelemetry;
 import io.opentelemetry.api.baggage.Baggage;
 import io.opentelemetry.api.trace.Span;
 import io.opentelemetry.context.Context;
@@ -39,13 +40,13 @@ class ThreadHygieneTest {
     AtomicInteger handled = new AtomicInteger();
     AtomicInteger thrown = new AtomicInteger();
 
-    try (TestTelemetry otel = new TestTelemetry()) {
+    try (InMemoryTelemetry otel = new InMemoryTelemetry()) {
       InMemoryTransport broker = InMemoryTransport.create();
       // The probe sits between the broker's pool and the tracing handler: it sees the thread as
       // the pool hands it over, before and after the traced handler ran.
       SystemOverride probe =
           new SystemOverride(broker, "in_memory", tracing -> probed(tracing, violations, workers));
-      Transport transport = MessagingTelemetry.create(otel.sdk).wrap(probe);
+      Transport transport = MessagingTelemetry.create(otel.sdk()).wrap(probe);
 
       DeliveryHandler handler =
           d -> {

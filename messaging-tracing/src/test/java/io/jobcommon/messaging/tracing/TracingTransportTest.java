@@ -8,6 +8,7 @@ import io.jobcommon.messaging.spi.Subscription;
 import io.jobcommon.messaging.spi.Transport;
 import io.jobcommon.messaging.testing.InMemoryMessage;
 import io.jobcommon.messaging.testing.InMemoryTransport;
+import io.jobcommon.testfixtures.InMemoryTelemetry;
 import io.opentelemetry.api.common.AttributeKey;
 import io.opentelemetry.api.trace.SpanKind;
 import io.opentelemetry.api.trace.StatusCode;
@@ -30,15 +31,15 @@ class TracingTransportTest {
   private static final ConsumerOptions OPTIONS =
       ConsumerOptions.builder().setConcurrency(2).build();
 
-  private TestTelemetry otel;
+  private InMemoryTelemetry otel;
   private InMemoryTransport broker;
   private Transport transport;
 
   @BeforeEach
   void setUp() {
-    otel = new TestTelemetry();
+    otel = new InMemoryTelemetry();
     broker = InMemoryTransport.create();
-    transport = MessagingTelemetry.create(otel.sdk).wrap(broker);
+    transport = MessagingTelemetry.create(otel.sdk()).wrap(broker);
   }
 
   @AfterEach
@@ -227,7 +228,7 @@ class TracingTransportTest {
   @Test
   void aFailedSendIsErrorWithTheErrorType() {
     InMemoryTransport small = InMemoryTransport.builder().setMaxMessageSize(4).build();
-    Transport traced = MessagingTelemetry.create(otel.sdk).wrap(small);
+    Transport traced = MessagingTelemetry.create(otel.sdk()).wrap(small);
     CompletableFuture<String> f = traced.send(message("q", "{\"too\":\"big\"}"));
     assertThat(f).failsWithin(5, TimeUnit.SECONDS);
     SpanData send = otel.onlySpan("send q");
@@ -240,7 +241,7 @@ class TracingTransportTest {
   @Test
   void rabbitmqSendsArePublishSpans() {
     Transport rabbit =
-        MessagingTelemetry.create(otel.sdk).wrap(new SystemOverride(broker, "rabbitmq"));
+        MessagingTelemetry.create(otel.sdk()).wrap(new SystemOverride(broker, "rabbitmq"));
     rabbit.send(message("jobs", "{}")).join();
     SpanData span = otel.onlySpan("publish jobs");
     assertThat(span.getAttributes().get(SemanticAttributes.MESSAGING_OPERATION_NAME))
@@ -253,7 +254,7 @@ class TracingTransportTest {
   @Test
   void aBrokenPropagatorNeverFailsTheSend() {
     Transport traced =
-        MessagingTelemetry.builder(otel.sdk)
+        MessagingTelemetry.builder(otel.sdk())
             .setPropagator(new ThrowingPropagator())
             .build()
             .wrap(broker);

@@ -9,6 +9,7 @@ import ch.qos.logback.core.read.ListAppender;
 import io.jobcommon.messaging.OutgoingMessage;
 import io.jobcommon.messaging.spi.Transport;
 import io.jobcommon.messaging.testing.InMemoryTransport;
+import io.jobcommon.testfixtures.InMemoryTelemetry;
 import io.opentelemetry.api.OpenTelemetry;
 import io.opentelemetry.api.common.AttributeKey;
 import io.opentelemetry.api.trace.Span;
@@ -39,14 +40,14 @@ class UncurrentableSpansTest {
   private static final AttributeKey<Boolean> INJECTED =
       AttributeKey.booleanKey("jc.trace_context.injected");
 
-  private TestTelemetry otel;
+  private InMemoryTelemetry otel;
   private InMemoryTransport broker;
   private ListAppender<ILoggingEvent> logs;
   private Logger logger;
 
   @BeforeEach
   void setUp() {
-    otel = new TestTelemetry();
+    otel = new InMemoryTelemetry();
     broker = InMemoryTransport.create();
     logger = (Logger) LoggerFactory.getLogger(ContextCheck.class);
     logs = new ListAppender<>();
@@ -63,7 +64,7 @@ class UncurrentableSpansTest {
 
   @Test
   void spansThatCannotBeMadeCurrentAreReportedAtCreationAndMarkedOnEverySend() {
-    Transport traced = MessagingTelemetry.create(uncurrentable(otel.sdk)).wrap(broker);
+    Transport traced = MessagingTelemetry.create(uncurrentable(otel.sdk())).wrap(broker);
     assertThat(errors())
         .singleElement()
         .asString()
@@ -84,7 +85,7 @@ class UncurrentableSpansTest {
 
   @Test
   void anOrdinaryOpenTelemetryPassesTheCheckQuietlyAndItsSendsCarryTheirContext() {
-    Transport traced = MessagingTelemetry.create(otel.sdk).wrap(broker);
+    Transport traced = MessagingTelemetry.create(otel.sdk()).wrap(broker);
     traced.send(message()).join();
     assertThat(errors()).isEmpty();
     SpanData send = otel.onlySpan("send q");
@@ -95,12 +96,12 @@ class UncurrentableSpansTest {
 
   @Test
   void besideTheAgentAnotherSdksSpansAreReportedEvenWhereNoAgentSpanShadowsThemYet() {
-    assertThat(ContextCheck.spansBecomeCurrent(otel.sdk.getTracer("t"), true)).isFalse();
+    assertThat(ContextCheck.spansBecomeCurrent(otel.sdk().getTracer("t"), true)).isFalse();
     assertThat(errors())
         .singleElement()
         .asString()
         .contains("the OpenTelemetry Java agent is attached");
-    assertThat(ContextCheck.spansBecomeCurrent(otel.sdk.getTracer("t"), false)).isTrue();
+    assertThat(ContextCheck.spansBecomeCurrent(otel.sdk().getTracer("t"), false)).isTrue();
     assertThat(errors()).hasSize(1);
   }
 

@@ -1,4 +1,4 @@
-package io.jobcommon.messaging.tracing;
+package io.jobcommon.messaging.tracing.testing;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -11,9 +11,15 @@ import io.jobcommon.messaging.MessageClient;
 import io.jobcommon.messaging.NonRetryableException;
 import io.jobcommon.messaging.RetryPolicy;
 import io.jobcommon.messaging.spi.Transport;
+import io.jobcommon.messaging.tracing.MessagingTelemetry;
+import io.opentelemetry.api.common.AttributeKey;
 import io.opentelemetry.api.trace.SpanKind;
 import io.opentelemetry.api.trace.StatusCode;
+import io.opentelemetry.sdk.OpenTelemetrySdk;
+import io.opentelemetry.sdk.testing.exporter.InMemorySpanExporter;
+import io.opentelemetry.sdk.trace.SdkTracerProvider;
 import io.opentelemetry.sdk.trace.data.SpanData;
+import io.opentelemetry.sdk.trace.export.SimpleSpanProcessor;
 import java.time.Duration;
 import java.util.List;
 import java.util.UUID;
@@ -23,16 +29,42 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The tracing promises checked end to end on a real broker, through the real Dispatcher and
- * JobConsumer: one trace from the sender through the queue into the job and onwards.
+ * JobConsumer: one trace from the sender through the queue into the job and onwards. A transport's
+ * integration test extends it beside the {@code TransportConformanceKit}: it builds an untraced
+ * transport, and the contract wraps it with {@link MessagingTelemetry} on an in-memory
+ * OpenTelemetry SDK.
+ *
+ * <pre>{@code
+ * class SqsTracingIT extends TracingOnBrokerContract {
+ *   @Override
+ *   protected Transport createBrokerTransport() {
+ *     return SqsTransport.builder().setEndpointOverride(elasticMq.endpoint()).build();
+ *   }
+ *
+ *   @Override
+ *   protected String sendSpanName(String queue) {
+ *     return "send " + queue;
+ *   }
+ * }
+ * }</pre>
+ *
+ * <p>Needs JUnit 5, AssertJ, Awaitility, {@code opentelemetry-sdk} and {@code
+ * opentelemetry-sdk-testing} on the test classpath. Each test gets a new SDK and transport.
  */
-abstract class TracingOnBrokerContract {
+public abstract class TracingOnBrokerContract {
+  private static final AttributeKey<String> SETTLEMENT = AttributeKey.stringKey("jc.settlement");
+  private static final AttributeKey<Long> ATTEMPT = AttributeKey.longKey("jc.attempt");
+  private static final AttributeKey<Long> BATCH_COUNT =
+      AttributeKey.longKey("messaging.batch.message_count");
   private static final Duration WAIT = Duration.ofSeconds(30);
   private static final ConsumerOptions OPTIONS =
       ConsumerOptions.builder().setConcurrency(2).setPrefetch(2).build();
 
+  /** The payload of the contract's jobs. */
   record Work(String id) {}
 
-  protected TestTelemetry otel;
+  private final InMemorySpanExporter spans = InMemorySpanExporter.create();
+  private OpenTelemetrySdk sdk;
   private Transport broker;
   private Dispatcher dispatcher;
   private MessageClient client;
@@ -43,6 +75,26 @@ abstract class TracingOnBrokerContract {
   /** The name of the send span for {@code queue} on this broker. */
   protected abstract String sendSpanName(String queue);
 
+  /** The in-memory SDK of the current test, for a subclass's own traced transports. */
+  protected final OpenTelemetrySdk openTelemetry() {
+    return sdk;
+  }
+
+  /** The finished spans named {@code name}, in the order they ended. */
+  protected final List<SpanData> spansNamed(String name) {
+    return spans.getFinishedSpanItems().stream().filter(s -> s.getName().equals(name)).toList();
+  }
+
+  /** The one finished span named {@code name}; fails the test if there are none or several. */
+  protected final SpanData onlySpan(String name) {
+    List<SpanData> found = spansNamed(name);
+    if (found.size() != 1) {
+      throw new AssertionError(
+          "expected one span '" + name + "' but got " + spans.getFinishedSpanItems());
+    }
+    return found.get(0);
+  }
+
   /** A fresh queue name, remembered for clean-up if the broker needs it. */
   protected String newQueue() {
     return "jc-trace-" + UUID.randomUUID().toString().substring(0, 12);
@@ -50,9 +102,16 @@ abstract class TracingOnBrokerContract {
 
   @BeforeEach
   void start() {
-    otel = new TestTelemetry();
+    spans.reset();
+    sdk =
+        OpenTelemetrySdk.builder()
+            .setTracerProvider(
+                SdkTracerProvider.builder()
+                    .addSpanProcessor(SimpleSpanProcessor.create(spans))
+                    .build())
+            .build();
     broker = createBrokerTransport();
-    Transport traced = MessagingTelemetry.create(otel.sdk).wrap(broker);
+    Transport traced = MessagingTelemetry.create(sdk).wrap(broker);
     dispatcher = Dispatcher.builder(traced).build();
     client = dispatcher.client();
   }
@@ -61,7 +120,7 @@ abstract class TracingOnBrokerContract {
   void stop() {
     dispatcher.close();
     broker.close();
-    otel.close();
+    sdk.close();
   }
 
   private static JobConsumer<Work> consumer(String queue, RetryPolicy policy, Handler handler) {
@@ -88,8 +147,8 @@ abstract class TracingOnBrokerContract {
   }
 
   private List<SpanData> awaitSpans(String name, int count) {
-    await().atMost(WAIT).until(() -> otel.spansNamed(name).size() >= count);
-    return otel.spansNamed(name);
+    await().atMost(WAIT).until(() -> spansNamed(name).size() >= count);
+    return spansNamed(name);
   }
 
   @Test
@@ -106,9 +165,9 @@ abstract class TracingOnBrokerContract {
     client.send(first, new Work("w1"));
 
     SpanData process2 = awaitSpans("process " + second, 1).get(0);
-    SpanData send1 = otel.onlySpan(sendSpanName(first));
-    SpanData process1 = otel.onlySpan("process " + first);
-    SpanData send2 = otel.onlySpan(sendSpanName(second));
+    SpanData send1 = onlySpan(sendSpanName(first));
+    SpanData process1 = onlySpan("process " + first);
+    SpanData send2 = onlySpan(sendSpanName(second));
     assertThat(send1.getKind()).isEqualTo(SpanKind.PRODUCER);
     assertThat(process1.getKind()).isEqualTo(SpanKind.CONSUMER);
     assertThat(List.of(process1, send2, process2))
@@ -122,7 +181,7 @@ abstract class TracingOnBrokerContract {
     assertThat(process2.getLinks())
         .singleElement()
         .satisfies(l -> assertThat(l.getSpanContext().getSpanId()).isEqualTo(send2.getSpanId()));
-    assertThat(process1.getAttributes().get(SemanticAttributes.JC_SETTLEMENT)).isEqualTo("ack");
+    assertThat(process1.getAttributes().get(SETTLEMENT)).isEqualTo("ack");
   }
 
   @Test
@@ -147,7 +206,7 @@ abstract class TracingOnBrokerContract {
     client.send(queue, new Work("w2"));
 
     List<SpanData> attempts = awaitSpans("process " + queue, 3);
-    SpanData send = otel.onlySpan(sendSpanName(queue));
+    SpanData send = onlySpan(sendSpanName(queue));
     assertThat(attempts)
         .hasSize(3)
         .allSatisfy(
@@ -156,15 +215,14 @@ abstract class TracingOnBrokerContract {
               assertThat(p.getParentSpanId()).isEqualTo(send.getSpanId());
             });
     assertThat(attempts)
-        .extracting(p -> p.getAttributes().get(SemanticAttributes.JC_ATTEMPT))
+        .extracting(p -> p.getAttributes().get(ATTEMPT))
         .containsExactlyInAnyOrder(1L, 2L, 3L);
     assertThat(attempts)
-        .filteredOn(p -> p.getAttributes().get(SemanticAttributes.JC_ATTEMPT) < 3)
+        .filteredOn(p -> p.getAttributes().get(ATTEMPT) < 3)
         .allSatisfy(
             p -> {
               assertThat(p.getStatus().getStatusCode()).isEqualTo(StatusCode.ERROR);
-              assertThat(p.getAttributes().get(SemanticAttributes.JC_SETTLEMENT))
-                  .isEqualTo("retry");
+              assertThat(p.getAttributes().get(SETTLEMENT)).isEqualTo("retry");
             });
   }
 
@@ -185,9 +243,8 @@ abstract class TracingOnBrokerContract {
     assertThat(process.getStatus().getStatusCode()).isEqualTo(StatusCode.ERROR);
     assertThat(process.getStatus().getDescription())
         .startsWith("non-retryable: io.jobcommon.messaging.NonRetryableException: work w3");
-    assertThat(process.getAttributes().get(SemanticAttributes.JC_SETTLEMENT))
-        .isEqualTo("dead_letter");
-    assertThat(process.getParentSpanId()).isEqualTo(otel.onlySpan(sendSpanName(queue)).getSpanId());
+    assertThat(process.getAttributes().get(SETTLEMENT)).isEqualTo("dead_letter");
+    assertThat(process.getParentSpanId()).isEqualTo(onlySpan(sendSpanName(queue)).getSpanId());
   }
 
   @Test
@@ -198,9 +255,8 @@ abstract class TracingOnBrokerContract {
     client.sendBatch(queue, List.of(new Work("a"), new Work("b"), new Work("c")));
 
     List<SpanData> processes = awaitSpans("process " + queue, 3);
-    SpanData send = otel.onlySpan(sendSpanName(queue));
-    assertThat(send.getAttributes().get(SemanticAttributes.MESSAGING_BATCH_MESSAGE_COUNT))
-        .isEqualTo(3L);
+    SpanData send = onlySpan(sendSpanName(queue));
+    assertThat(send.getAttributes().get(BATCH_COUNT)).isEqualTo(3L);
     assertThat(processes)
         .hasSize(3)
         .allSatisfy(p -> assertThat(p.getParentSpanId()).isEqualTo(send.getSpanId()));
