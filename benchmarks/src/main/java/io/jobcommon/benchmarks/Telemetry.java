@@ -60,8 +60,13 @@ final class Telemetry implements AutoCloseable {
 
   /** Sampling everything, default batch settings, the no-op exporter: for micro-benchmarks. */
   static Telemetry noopExport() {
+    return noopExport(1.0);
+  }
+
+  /** {@link #noopExport()} sampling new traces at {@code sampling}. */
+  static Telemetry noopExport(double sampling) {
     return new Telemetry(
-        1.0,
+        sampling,
         new BenchOptions.BatchSettings(2048, 512, Duration.ofSeconds(5), Duration.ofSeconds(30)),
         null,
         null);

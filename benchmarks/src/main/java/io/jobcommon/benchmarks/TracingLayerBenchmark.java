@@ -28,7 +28,10 @@ import org.openjdk.jmh.annotations.Warmup;
  * consumer span with MDC and scope, ack, span end, metrics), on a {@link LoopbackTransport} with no
  * broker. {@code tracing=off} is the same path without the layer; the difference is the layer's
  * cost. {@code sdk} is a real SDK (sampling everything, batch processor, no-op exporter, metrics
- * aggregated); {@code noop} is the layer on {@link OpenTelemetry#noop()}.
+ * aggregated); {@code sdk10} the same sampling 10 % of new traces (production sampling: most
+ * messages are not recorded, so this is mostly the cost outside span recording); {@code noop} is
+ * the layer on {@link OpenTelemetry#noop()}. With {@code -prof gc}, {@code gc.alloc.rate.norm} is
+ * the bytes allocated per message.
  */
 @State(Scope.Thread)
 @BenchmarkMode(Mode.AverageTime)
@@ -39,8 +42,11 @@ import org.openjdk.jmh.annotations.Warmup;
 public class TracingLayerBenchmark {
   private static final String QUEUE = "bench";
 
-  /** off: no tracing layer; noop: the layer on OpenTelemetry.noop(); sdk: a real SDK. */
-  @Param({"off", "noop", "sdk"})
+  /**
+   * off: no tracing layer; noop: the layer on OpenTelemetry.noop(); sdk: a real SDK; sdk10: a real
+   * SDK sampling 10 %.
+   */
+  @Param({"off", "noop", "sdk", "sdk10"})
   public String tracing = "off";
 
   private @Nullable Telemetry telemetry;
@@ -60,12 +66,13 @@ public class TracingLayerBenchmark {
         transport = MessagingTelemetry.create(OpenTelemetry.noop()).wrap(loopback);
         break;
       case "sdk":
-        Telemetry t = Telemetry.noopExport();
+      case "sdk10":
+        Telemetry t = Telemetry.noopExport(tracing.equals("sdk") ? 1.0 : 0.1);
         telemetry = t;
         transport = MessagingTelemetry.create(t.openTelemetry()).wrap(loopback);
         break;
       default:
-        throw new IllegalArgumentException("tracing must be off, noop or sdk: " + tracing);
+        throw new IllegalArgumentException("tracing must be off, noop, sdk or sdk10: " + tracing);
     }
     transport.subscribe(QUEUE, ConsumerOptions.defaults(), d -> d.ack());
     message = OutgoingMessage.builder(QUEUE).setBody(new Payloads(1024).next()).build();

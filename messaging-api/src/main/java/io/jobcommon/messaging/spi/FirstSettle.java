@@ -1,6 +1,6 @@
 package io.jobcommon.messaging.spi;
 
-import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicIntegerFieldUpdater;
 
 /**
  * The rule every {@link Delivery} keeps: the first settling verb ({@code ack}, {@code retryLater},
@@ -11,15 +11,19 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * <p>Thread-safe: of concurrent callers of {@link #claim()}, exactly one wins.
  */
 public final class FirstSettle {
-  private final AtomicBoolean settled = new AtomicBoolean();
+  // A field updater rather than an AtomicBoolean: one object per delivery, not two.
+  private static final AtomicIntegerFieldUpdater<FirstSettle> SETTLED =
+      AtomicIntegerFieldUpdater.newUpdater(FirstSettle.class, "settled");
+
+  private volatile int settled;
 
   /** Whether this call is the first settle; true for exactly one call. */
   public boolean claim() {
-    return settled.compareAndSet(false, true);
+    return SETTLED.compareAndSet(this, 0, 1);
   }
 
   /** Whether a settle has been claimed. */
   public boolean isSettled() {
-    return settled.get();
+    return settled != 0;
   }
 }
