@@ -9,6 +9,7 @@ import io.jobcommon.messaging.MessagingException;
 import io.jobcommon.messaging.OutgoingMessage;
 import io.jobcommon.messaging.SendFailedException;
 import io.jobcommon.messaging.spi.DeliveryHandler;
+import io.jobcommon.messaging.spi.JavaAgent;
 import io.jobcommon.messaging.spi.LogSafe;
 import io.jobcommon.messaging.spi.QueueAdmin;
 import io.jobcommon.messaging.spi.Subscription;
@@ -96,7 +97,11 @@ public final class RabbitMqTransport implements Transport {
             scheduler,
             b.confirmTimeout,
             b.publishRetryWindow);
-    publisher.warmUp();
+    // Beside the OpenTelemetry Java agent the probe publish would be a stray trace of its own
+    // (the agent instruments every basic.publish) at each start: there, the first send warms up.
+    if (!JavaAgent.isAttached()) {
+      publisher.warmUp();
+    }
     this.consumers =
         new ConsumerChannel.Shared(
             connections.consume,

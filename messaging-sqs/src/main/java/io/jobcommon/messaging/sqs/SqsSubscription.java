@@ -59,7 +59,6 @@ final class SqsSubscription implements Subscription {
   private final CountDownLatch closedLatch = new CountDownLatch(1);
   private final List<Thread> pollers = new ArrayList<>();
 
-  @SuppressWarnings("CollectionUndefinedEquality") // futures are held by identity on purpose
   private final Set<CompletableFuture<?>> receives = ConcurrentHashMap.newKeySet();
 
   private final AtomicBoolean failing = new AtomicBoolean();
@@ -182,6 +181,7 @@ final class SqsSubscription implements Subscription {
   }
 
   /** Receives up to {@code room} messages (room already reserved) and hands them on. */
+  @SuppressWarnings("CollectionUndefinedEquality") // receives holds futures by identity on purpose
   private void receiveInto(QueueSettler s, int room)
       throws ExecutionException, InterruptedException {
     int got = 0;
@@ -201,7 +201,9 @@ final class SqsSubscription implements Subscription {
       }
       got = Math.min(room, messages.size());
       Instant leaseEnd = asked.plusSeconds(leaseSeconds);
-      for (Message m : messages.subList(0, got)) {
+      // The list itself, not a sub-list, whenever it fits (it always should: we ask for room):
+      // the OpenTelemetry Java agent makes its process spans while that list is iterated.
+      for (Message m : got == messages.size() ? messages : messages.subList(0, got)) {
         SqsDelivery d = s.received(m, leaseEnd);
         if (groups != null) {
           groups.offer(d);

@@ -13,9 +13,11 @@ import io.jobcommon.messaging.OutgoingMessage;
 import io.jobcommon.messaging.spi.Delivery;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -63,7 +65,8 @@ abstract class SendConformance extends ConformanceGroup {
     }
     assertThat(got.keySet()).containsExactlyInAnyOrderElementsOf(sent.keySet());
     for (Map.Entry<String, byte[]> e : sent.entrySet()) {
-      Delivery d = got.get(e.getKey());
+      Delivery d =
+          Objects.requireNonNull(got.get(e.getKey()), () -> "no delivery of " + e.getKey());
       assertThat(d.body()).as("body of %s", e.getKey()).isEqualTo(e.getValue());
       assertThat(d.bodySize()).isEqualTo(e.getValue().length);
       assertThat(d.headers()).containsAllEntriesOf(headers);
@@ -88,14 +91,15 @@ abstract class SendConformance extends ConformanceGroup {
 
     Recorder recorder = Recorder.acking();
     subscribe(queue, options(4, 8), recorder);
-    Map<String, Delivery> byId = new ConcurrentHashMap<>();
+    Map<String, Delivery> byId = new HashMap<>();
     for (int i = 0; i < 25; i++) {
       Delivery d = recorder.next(WAIT).delivery;
       byId.put(d.messageId(), d);
     }
     assertThat(byId.keySet()).containsExactlyInAnyOrderElementsOf(ids);
     for (int i = 0; i < 25; i++) {
-      Delivery d = byId.get(ids.get(i));
+      String id = ids.get(i);
+      Delivery d = Objects.requireNonNull(byId.get(id), () -> "no delivery of " + id);
       assertThat(text(d.body())).isEqualTo(Integer.toString(i));
       assertThat(d.headers()).containsEntry("n", Integer.toString(i));
     }
@@ -228,7 +232,7 @@ abstract class SendConformance extends ConformanceGroup {
     try {
       f.join();
     } catch (java.util.concurrent.CompletionException e) {
-      return e.getCause();
+      return Objects.requireNonNull(e.getCause(), "a CompletionException without its cause");
     }
     throw new AssertionError("the batch send succeeded although one entry is over the limit");
   }

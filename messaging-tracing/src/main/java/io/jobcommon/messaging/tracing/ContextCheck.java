@@ -1,5 +1,6 @@
 package io.jobcommon.messaging.tracing;
 
+import io.jobcommon.messaging.spi.JavaAgent;
 import io.opentelemetry.api.trace.Span;
 import io.opentelemetry.api.trace.SpanContext;
 import io.opentelemetry.api.trace.TraceFlags;
@@ -35,18 +36,11 @@ final class ContextCheck {
   private static final String AGENT_PACKAGE = "io.opentelemetry.javaagent.";
 
   /** A class the agent puts on the bootstrap class path, and nothing else does. */
-  private static final String AGENT_CLASS = "io.opentelemetry.javaagent.bootstrap.AgentInitializer";
-
   private ContextCheck() {}
 
   /** Whether the OpenTelemetry Java agent is attached to this JVM. */
   static boolean agentAttached() {
-    try {
-      Class.forName(AGENT_CLASS, false, null);
-      return true;
-    } catch (ClassNotFoundException | LinkageError e) {
-      return false;
-    }
+    return JavaAgent.isAttached();
   }
 
   /** {@link #spansBecomeCurrent(Tracer, boolean)} for this JVM. */
