@@ -189,7 +189,7 @@ abstract class LifecycleConformance extends ConformanceGroup {
     String queue = newQueueName();
     transport().close();
     assertThatThrownBy(() -> transport().subscribe(queue, options(1, 0), Recorder.acking()))
-        .isInstanceOf(ClientClosedException.class)
+        .isInstanceOf(IllegalStateException.class)
         .hasMessageContaining(queue);
   }
 
