@@ -91,12 +91,15 @@ final class SqsSubscription implements Subscription {
 
   /**
    * How many long polls a consumer keeps out: one per 10 messages it may hold ({@code concurrency +
-   * prefetch}), at most {@value #MAX_POLLERS}. At a 20 ms round trip one poll brings at most 10
-   * messages per 20 ms, so handlers beyond that would wait for messages.
+   * prefetch}), but no more than its handlers ({@code concurrency}) and at most {@value
+   * #MAX_POLLERS}. At a 20 ms round trip one poll brings at most 10 messages per 20 ms, so handlers
+   * beyond that would wait for messages; a single handler with a deep prefetch (a walk of a queue)
+   * keeps one poll out, not a dozen that a close would leave holding messages on the server.
    */
   static int pollers(ConsumerOptions options) {
     int perCall = SqsLimits.MAX_BATCH_ENTRIES;
-    return Math.max(1, Math.min(MAX_POLLERS, (options.maxInFlight() + perCall - 1) / perCall));
+    int byRoom = (options.maxInFlight() + perCall - 1) / perCall;
+    return Math.max(1, Math.min(MAX_POLLERS, Math.min(byRoom, options.concurrency())));
   }
 
   void start() {
