@@ -23,6 +23,8 @@ final class ConfigurationFailureAnalyzer extends AbstractFailureAnalyzer<Configu
           Map.entry("SQS_AUTO_CREATE_QUEUES", "jobcommon.sqs.auto-create-queues"),
           Map.entry("SQS_MAX_RECEIVE_COUNT", "jobcommon.sqs.max-receive-count"),
           Map.entry("SQS_STALL_TIMEOUT", "jobcommon.sqs.stall-timeout"),
+          Map.entry("SQS_WARM_UP_QUEUES", "jobcommon.sqs.warm-up-queues"),
+          Map.entry("SQS_WARM_UP_TIMEOUT", "jobcommon.sqs.warm-up-timeout"),
           Map.entry("RABBITMQ_URL", "jobcommon.rabbitmq.url"),
           Map.entry("RABBITMQ_QUEUE_TYPE", "jobcommon.rabbitmq.queue-type"),
           Map.entry("RABBITMQ_DELAY_TIERS", "jobcommon.rabbitmq.delay-tiers"),

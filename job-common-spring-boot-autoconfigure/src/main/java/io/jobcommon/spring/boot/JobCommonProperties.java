@@ -105,6 +105,8 @@ public class JobCommonProperties {
     put(v, "SQS_AUTO_CREATE_QUEUES", sqs.autoCreateQueues);
     put(v, "SQS_MAX_RECEIVE_COUNT", sqs.maxReceiveCount);
     put(v, "SQS_STALL_TIMEOUT", sqs.stallTimeout);
+    put(v, "SQS_WARM_UP_QUEUES", sqs.warmUpQueues);
+    put(v, "SQS_WARM_UP_TIMEOUT", sqs.warmUpTimeout);
     put(v, "RABBITMQ_URL", rabbitmq.url);
     put(v, "RABBITMQ_QUEUE_TYPE", rabbitmq.queueType);
     put(v, "RABBITMQ_DELAY_TIERS", rabbitmq.delayTiers);
@@ -145,6 +147,34 @@ public class JobCommonProperties {
      * for example 10s (SQS_STALL_TIMEOUT).
      */
     private @Nullable String stallTimeout;
+
+    /**
+     * Comma-separated queues whose URLs the transport resolves at start, so the first send to each
+     * is one call (SQS_WARM_UP_QUEUES).
+     */
+    private @Nullable String warmUpQueues;
+
+    /**
+     * How long the start waits at most for the warm-up, for example 5s; 0 skips it
+     * (SQS_WARM_UP_TIMEOUT).
+     */
+    private @Nullable String warmUpTimeout;
+
+    public @Nullable String getWarmUpQueues() {
+      return warmUpQueues;
+    }
+
+    public void setWarmUpQueues(@Nullable String warmUpQueues) {
+      this.warmUpQueues = warmUpQueues;
+    }
+
+    public @Nullable String getWarmUpTimeout() {
+      return warmUpTimeout;
+    }
+
+    public void setWarmUpTimeout(@Nullable String warmUpTimeout) {
+      this.warmUpTimeout = warmUpTimeout;
+    }
 
     public @Nullable String getRegion() {
       return region;

@@ -95,7 +95,8 @@ class PropertyBindingTest {
         bad("jobcommon.sqs.endpoint", "not a uri", "sqs"),
         bad("jobcommon.sqs.auto-create-queues", "maybe", "sqs"),
         bad("jobcommon.sqs.max-receive-count", "many", "sqs"),
-        bad("jobcommon.sqs.stall-timeout", "never", "sqs"));
+        bad("jobcommon.sqs.stall-timeout", "never", "sqs"),
+        bad("jobcommon.sqs.warm-up-timeout", "briefly", "sqs"));
   }
 
   private static Arguments bad(String property, String value, String broker) {
