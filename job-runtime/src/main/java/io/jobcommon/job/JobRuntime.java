@@ -16,7 +16,6 @@ import java.io.PrintStream;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
@@ -89,8 +88,8 @@ public final class JobRuntime implements AutoCloseable {
   private @Nullable Dispatcher dispatcher;
   private boolean closing;
 
-  private JobRuntime(
-      JobRuntimeBuilder b, Telemetry telemetry, Transport raw, RuntimeSettings settings) {
+  /** Built by {@link RuntimeStart#create}, which checks the settings and opens the broker first. */
+  JobRuntime(JobRuntimeBuilder b, Telemetry telemetry, Transport raw, RuntimeSettings settings) {
     this.telemetry = telemetry;
     this.telemetryShutdown = new TelemetryShutdown(telemetry, settings.telemetryFlushTimeout());
     this.ownsTransport = b.transport == null;
@@ -390,65 +389,5 @@ public final class JobRuntime implements AutoCloseable {
       }
     }
     return ok;
-  }
-
-  static JobRuntime create(JobRuntimeBuilder b) {
-    Map<String, String> env = b.environment != null ? b.environment : System.getenv();
-    try {
-      RuntimeSettings settings = RuntimeSettings.parse(env);
-      String broker = null;
-      if (b.transport == null) {
-        broker =
-            settings
-                .broker()
-                .orElseThrow(
-                    () ->
-                        new ConfigurationException(
-                            RuntimeSettings.MESSAGING_BROKER,
-                            RuntimeSettings.MESSAGING_BROKER
-                                + " is not set (expected "
-                                + Brokers.EXPECTED
-                                + ")"));
-      }
-      // The broker first: its settings are checked before the SDK starts exporting anything.
-      Transport raw;
-      if (b.transport != null) {
-        raw = b.transport;
-      } else {
-        TransportSettings ts =
-            b.environment == null
-                ? TransportSettings.fromEnvironment()
-                : TransportSettings.of(b.environment::get);
-        raw = Brokers.create(Objects.requireNonNull(broker, "broker"), ts, b.classLoader);
-      }
-      Telemetry telemetry = null;
-      try {
-        telemetry =
-            b.openTelemetry != null
-                ? OpenTelemetrySource.given(b.openTelemetry)
-                : OpenTelemetrySource.select(
-                    env,
-                    () ->
-                        Telemetry.autoConfigure(
-                            env,
-                            b.environment == null,
-                            settings,
-                            b.serviceName,
-                            ExportDefaults.forSystem(raw.system(), env)));
-        return new JobRuntime(b, telemetry, raw, settings);
-      } catch (RuntimeException e) {
-        if (b.transport == null) {
-          raw.close();
-        }
-        if (telemetry != null) {
-          telemetry.shutdown(settings.telemetryFlushTimeout());
-        }
-        throw e;
-      }
-    } catch (ConfigurationException e) {
-      // Providers and the SDK should mask secrets already; make sure no value slips through.
-      String masked = Secrets.mask(String.valueOf(e.getMessage()), env);
-      throw masked.equals(e.getMessage()) ? e : new ConfigurationException(e.setting(), masked);
-    }
   }
 }

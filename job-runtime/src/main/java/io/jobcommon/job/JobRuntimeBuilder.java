@@ -115,6 +115,6 @@ public final class JobRuntimeBuilder {
    * @throws ConfigurationException naming the variable that is missing or malformed, secrets masked
    */
   public JobRuntime build() {
-    return JobRuntime.create(this);
+    return RuntimeStart.create(this);
   }
 }

@@ -2,12 +2,8 @@ package io.jobcommon.job;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.jobcommon.messaging.ConsumerOptions;
 import io.jobcommon.messaging.JobConsumer;
-import io.jobcommon.messaging.OutgoingMessage;
-import io.jobcommon.messaging.spi.DeliveryHandler;
-import io.jobcommon.messaging.spi.Subscription;
-import io.jobcommon.messaging.spi.Transport;
+import io.jobcommon.messaging.spi.ForwardingTransport;
 import io.jobcommon.messaging.testing.InMemoryTransport;
 import io.opentelemetry.sdk.OpenTelemetrySdk;
 import io.opentelemetry.sdk.testing.exporter.InMemorySpanExporter;
@@ -17,7 +13,6 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.util.concurrent.CompletableFuture;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -36,33 +31,22 @@ class HealthEndpointTest {
    * The seam: an in-memory broker whose connection health the test decides, since no real broker
    * can be made to drop its connection on cue here.
    */
-  static final class BrokerWithHealth implements Transport {
-    final InMemoryTransport delegate = InMemoryTransport.create();
+  static final class BrokerWithHealth extends ForwardingTransport {
+    final InMemoryTransport inner;
     volatile boolean healthy = true;
 
-    @Override
-    public String system() {
-      return delegate.system();
+    BrokerWithHealth() {
+      this(InMemoryTransport.create());
     }
 
-    @Override
-    public CompletableFuture<String> send(OutgoingMessage message) {
-      return delegate.send(message);
-    }
-
-    @Override
-    public Subscription subscribe(String queue, ConsumerOptions options, DeliveryHandler handler) {
-      return delegate.subscribe(queue, options, handler);
+    private BrokerWithHealth(InMemoryTransport inner) {
+      super(inner);
+      this.inner = inner;
     }
 
     @Override
     public boolean isHealthy() {
-      return healthy && delegate.isHealthy();
-    }
-
-    @Override
-    public void close() {
-      delegate.close();
+      return healthy && delegate().isHealthy();
     }
   }
 
@@ -129,7 +113,7 @@ class HealthEndpointTest {
   @Test
   void downWhenAConsumerStoppedRunning() throws Exception {
     runtime.start(JobConsumer.of("pings", Ping.class, (p, ctx) -> {}));
-    broker.delegate.close(); // the subscriptions end with the broker
+    broker.inner.close(); // the subscriptions end with the broker
 
     HttpResponse<String> response = get("/health");
 

@@ -1,9 +1,9 @@
 package io.jobcommon.reliability;
 
 import io.jobcommon.messaging.ConsumerOptions;
-import io.jobcommon.messaging.OutgoingMessage;
 import io.jobcommon.messaging.spi.Delivery;
 import io.jobcommon.messaging.spi.DeliveryHandler;
+import io.jobcommon.messaging.spi.ForwardingTransport;
 import io.jobcommon.messaging.spi.Subscription;
 import io.jobcommon.messaging.spi.Transport;
 import io.opentelemetry.api.baggage.Baggage;
@@ -11,7 +11,6 @@ import io.opentelemetry.api.trace.Span;
 import io.opentelemetry.context.Context;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import org.slf4j.MDC;
@@ -23,16 +22,15 @@ import org.slf4j.MDC;
  * Dispatcher and tracing layers towards the transport's threads. It also remembers which message
  * ids each {@code x-case} arrived with. Thread-safe.
  */
-final class HygieneProbe implements Transport {
+final class HygieneProbe extends ForwardingTransport {
   private static final List<String> MDC_KEYS = List.of("trace_id", "span_id", "trace_flags");
 
-  private final Transport delegate;
   private final List<String> violations = new CopyOnWriteArrayList<>();
   private final List<String> escaped = new CopyOnWriteArrayList<>();
   private final Map<String, List<String>> messageIds = new ConcurrentHashMap<>();
 
   HygieneProbe(Transport delegate) {
-    this.delegate = delegate;
+    super(delegate);
   }
 
   /** "before/after case: what was left on the thread". */
@@ -51,23 +49,8 @@ final class HygieneProbe implements Transport {
   }
 
   @Override
-  public String system() {
-    return delegate.system();
-  }
-
-  @Override
-  public CompletableFuture<String> send(OutgoingMessage message) {
-    return delegate.send(message);
-  }
-
-  @Override
-  public CompletableFuture<List<String>> sendBatch(List<OutgoingMessage> messages) {
-    return delegate.sendBatch(messages);
-  }
-
-  @Override
   public Subscription subscribe(String queue, ConsumerOptions options, DeliveryHandler handler) {
-    return delegate.subscribe(queue, options, d -> probe(handler, d));
+    return delegate().subscribe(queue, options, d -> probe(handler, d));
   }
 
   private void probe(DeliveryHandler handler, Delivery d) {
@@ -100,15 +83,5 @@ final class HygieneProbe implements Transport {
         violations.add(when + " on " + thread + ": MDC " + k + "=" + MDC.get(k));
       }
     }
-  }
-
-  @Override
-  public boolean isHealthy() {
-    return delegate.isHealthy();
-  }
-
-  @Override
-  public void close() {
-    delegate.close();
   }
 }

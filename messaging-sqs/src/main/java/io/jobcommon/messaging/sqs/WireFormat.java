@@ -8,9 +8,6 @@ import com.fasterxml.jackson.databind.ObjectWriter;
 import io.jobcommon.messaging.MessageTooLargeException;
 import io.jobcommon.messaging.SendFailedException;
 import io.jobcommon.messaging.spi.StandardHeaders;
-import java.nio.ByteBuffer;
-import java.nio.charset.CharacterCodingException;
-import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Base64;
@@ -79,7 +76,7 @@ final class WireFormat {
    */
   static Encoded encode(
       String queue, byte[] body, Map<String, String> headers, Map<String, String> packable) {
-    String text = textOrNull(body);
+    String text = SqsText.textOrNull(body);
     String encoding = null;
     if (body.length == 0) {
       encoding = EMPTY;
@@ -94,7 +91,7 @@ final class WireFormat {
     for (Map.Entry<String, String> h : headers.entrySet()) {
       if (h.getKey().equals(TRACE_HEADER)) {
         if (!h.getValue().isEmpty()) {
-          checkValue(queue, h.getKey(), h.getValue());
+          SqsText.checkValue(queue, h.getKey(), h.getValue());
           trace =
               MessageSystemAttributeValue.builder()
                   .dataType(STRING)
@@ -106,50 +103,18 @@ final class WireFormat {
       }
     }
     int reserved = encoding == null ? 0 : 1;
-    Map<String, String> packed = new LinkedHashMap<>();
-    if (!packable.isEmpty()) {
-      if (plain.size() + packable.size() + reserved <= SqsLimits.MAX_ATTRIBUTES) {
-        packable.forEach((k, v) -> plain.add(Map.entry(k, sanitize(v))));
-      } else {
-        // The packed attribute takes one slot; headers that still do not fit move into it too, the
-        // last ones first, so a dead-lettered copy never fails for lack of attributes.
-        int room = SqsLimits.MAX_ATTRIBUTES - reserved - 1;
-        Map<String, String> moved = new LinkedHashMap<>();
-        while (plain.size() > room) {
-          Map.Entry<String, String> last = plain.remove(plain.size() - 1);
-          moved.put(last.getKey(), last.getValue());
-        }
-        packed.putAll(moved);
-        packable.forEach((k, v) -> packed.put(k, sanitize(v)));
-      }
-    }
+    Map<String, String> packed = pack(plain, packable, reserved);
     int count = plain.size() + reserved + (packed.isEmpty() ? 0 : 1);
     count -= dropTraceHeadersOverBudget(queue, plain, count, trace != null);
     if (count > SqsLimits.MAX_ATTRIBUTES) {
-      List<String> names = new ArrayList<>();
-      plain.forEach(e -> names.add(e.getKey()));
-      throw new SendFailedException(
-          queue,
-          "message to queue '"
-              + queue
-              + "' needs "
-              + count
-              + " message attributes but SQS allows "
-              + SqsLimits.MAX_ATTRIBUTES
-              + " (headers "
-              + names
-              + (encoding == null ? "" : " plus " + BODY_ENCODING + " for a body that is not text")
-              + "; "
-              + TRACE_HEADER
-              + " does not count); remove headers or move their data into the body",
-          null);
+      throw tooManyAttributes(queue, count, plain, encoding != null);
     }
 
     Map<String, MessageAttributeValue> attributes = new LinkedHashMap<>();
     long size = text.getBytes(StandardCharsets.UTF_8).length;
     for (Map.Entry<String, String> h : plain) {
-      checkName(queue, h.getKey());
-      checkValue(queue, h.getKey(), h.getValue());
+      SqsText.checkName(queue, h.getKey());
+      SqsText.checkValue(queue, h.getKey(), h.getValue());
       size += put(attributes, h.getKey(), h.getValue());
     }
     if (encoding != null) {
@@ -162,6 +127,56 @@ final class WireFormat {
       throw new MessageTooLargeException(queue, size, SqsLimits.MAX_MESSAGE_BYTES);
     }
     return new Encoded(text, attributes, trace, size);
+  }
+
+  /**
+   * Adds {@code packable} to {@code plain} when everything fits the attribute budget; otherwise
+   * returns them packed for one JSON attribute, together with as many trailing {@code plain}
+   * headers as needed (removed from {@code plain}), so a dead-lettered copy never fails for lack of
+   * attributes.
+   */
+  private static Map<String, String> pack(
+      List<Map.Entry<String, String>> plain, Map<String, String> packable, int reserved) {
+    Map<String, String> packed = new LinkedHashMap<>();
+    if (packable.isEmpty()) {
+      return packed;
+    }
+    if (plain.size() + packable.size() + reserved <= SqsLimits.MAX_ATTRIBUTES) {
+      packable.forEach((k, v) -> plain.add(Map.entry(k, SqsText.sanitize(v))));
+      return packed;
+    }
+    // The packed attribute takes one slot; headers that still do not fit move into it too, the
+    // last ones first.
+    int room = SqsLimits.MAX_ATTRIBUTES - reserved - 1;
+    Map<String, String> moved = new LinkedHashMap<>();
+    while (plain.size() > room) {
+      Map.Entry<String, String> last = plain.remove(plain.size() - 1);
+      moved.put(last.getKey(), last.getValue());
+    }
+    packed.putAll(moved);
+    packable.forEach((k, v) -> packed.put(k, SqsText.sanitize(v)));
+    return packed;
+  }
+
+  private static SendFailedException tooManyAttributes(
+      String queue, int count, List<Map.Entry<String, String>> plain, boolean encodedBody) {
+    List<String> names = new ArrayList<>();
+    plain.forEach(e -> names.add(e.getKey()));
+    return new SendFailedException(
+        queue,
+        "message to queue '"
+            + queue
+            + "' needs "
+            + count
+            + " message attributes but SQS allows "
+            + SqsLimits.MAX_ATTRIBUTES
+            + " (headers "
+            + names
+            + (encodedBody ? " plus " + BODY_ENCODING + " for a body that is not text" : "")
+            + "; "
+            + TRACE_HEADER
+            + " does not count); remove headers or move their data into the body",
+        null);
   }
 
   /**
@@ -240,54 +255,6 @@ final class WireFormat {
     return new Decoded(body, headers);
   }
 
-  /**
-   * {@code body} as a string when it is strict UTF-8 made only of characters SQS accepts (#x9, #xA,
-   * #xD, #x20 to #xD7FF, #xE000 to #xFFFD, #x10000 to #x10FFFF), else null.
-   */
-  static @Nullable String textOrNull(byte[] body) {
-    String text;
-    try {
-      text =
-          StandardCharsets.UTF_8
-              .newDecoder()
-              .onMalformedInput(CodingErrorAction.REPORT)
-              .onUnmappableCharacter(CodingErrorAction.REPORT)
-              .decode(ByteBuffer.wrap(body))
-              .toString();
-    } catch (CharacterCodingException e) {
-      return null;
-    }
-    return isSqsText(text) ? text : null;
-  }
-
-  static boolean isSqsText(String s) {
-    for (int i = 0; i < s.length(); ) {
-      int c = s.codePointAt(i);
-      boolean ok =
-          c == 0x9
-              || c == 0xA
-              || c == 0xD
-              || (c >= 0x20 && c <= 0xD7FF)
-              || (c >= 0xE000 && c <= 0xFFFD)
-              || (c >= 0x10000 && c <= 0x10FFFF);
-      if (!ok) {
-        return false;
-      }
-      i += Character.charCount(c);
-    }
-    return true;
-  }
-
-  /** {@code s} with every character SQS refuses replaced by U+FFFD. */
-  static String sanitize(String s) {
-    if (isSqsText(s)) {
-      return s;
-    }
-    StringBuilder b = new StringBuilder(s.length());
-    s.codePoints().forEach(c -> b.appendCodePoint(isSqsText(Character.toString(c)) ? c : 0xFFFD));
-    return b.toString();
-  }
-
   private static long put(
       Map<String, MessageAttributeValue> attributes, String name, String value) {
     String type = value.isEmpty() ? EMPTY_VALUE_TYPE : STRING;
@@ -306,49 +273,6 @@ final class WireFormat {
       return b == null ? "" : Base64.getEncoder().encodeToString(b.asByteArray());
     }
     return v.stringValue() == null ? "" : v.stringValue();
-  }
-
-  /** SQS attribute names: letters, digits, {@code _ - .}; no leading, trailing or double dot. */
-  private static void checkName(String queue, String name) {
-    String problem = null;
-    if (name.length() > SqsLimits.MAX_ATTRIBUTE_NAME_LENGTH) {
-      problem = "is longer than " + SqsLimits.MAX_ATTRIBUTE_NAME_LENGTH + " characters";
-    } else if (!name.matches("[A-Za-z0-9_.\\-]+")) {
-      problem = "may only contain letters, digits, '_', '-' and '.'";
-    } else if (name.startsWith(".") || name.endsWith(".") || name.contains("..")) {
-      problem = "must not start or end with '.' or contain '..'";
-    } else {
-      String lower = name.toLowerCase(java.util.Locale.ROOT);
-      if (lower.startsWith("aws.") || lower.startsWith("amazon.")) {
-        problem = "must not start with 'AWS.' or 'Amazon.' (reserved by SQS)";
-      }
-    }
-    if (problem != null) {
-      throw new SendFailedException(
-          queue,
-          "header name '"
-              + name
-              + "' of a message to queue '"
-              + queue
-              + "' cannot be an SQS message attribute: it "
-              + problem
-              + "; rename the header",
-          null);
-    }
-  }
-
-  private static void checkValue(String queue, String name, String value) {
-    if (!isSqsText(value)) {
-      throw new SendFailedException(
-          queue,
-          "header '"
-              + name
-              + "' of a message to queue '"
-              + queue
-              + "' holds characters SQS refuses in attribute values (control characters or"
-              + " unpaired surrogates); encode the value, for example as base64",
-          null);
-    }
   }
 
   private static long utf8Length(String s) {
